@@ -1,0 +1,210 @@
+/**
+ * The data plane controller: keeps each interface's native responder answering exactly the desired
+ * addresses, announces an address when this node gains it (never on a mere resync), follows interface
+ * and MAC changes, and answers conflicts with one rate-limited re-announcement.
+ */
+import { isIPv6 } from 'node:net';
+import { bindingKey, desiredBindings, diffBindings, type Binding, type DesiredAddress } from './bindings.ts';
+import { announcementFrames, describeConflict, ipBytes, solicitedNodeGroup } from './frames.ts';
+import { parseMac } from '../ether/index.ts';
+import type { InterfaceState } from './interfaces.ts';
+import type { DataplaneComponents, GroupMembershipsPort, ResponderPort, Timer } from './ports.ts';
+
+export interface DataplaneOptions {
+  /** When to send the gratuitous ARP / unsolicited NA after gaining an address, in ms from the gain. */
+  readonly announceScheduleMs: readonly number[];
+  /** How often interfaces (presence, addresses, MAC) are re-read. */
+  readonly interfaceRefreshMs: number;
+  /** At most one re-announcement per address and interface in this period when another MAC claims it. */
+  readonly conflictReannounceMs: number;
+  /** Interface name prefixes never chosen automatically. */
+  readonly excludedInterfaces?: readonly string[];
+}
+
+export const DEFAULT_DATAPLANE_OPTIONS: DataplaneOptions = {
+  announceScheduleMs: [0, 500, 1000, 2000],
+  interfaceRefreshMs: 1000,
+  conflictReannounceMs: 10_000,
+};
+
+interface OpenInterface {
+  readonly responder: ResponderPort;
+  mac: string;
+  bindings: number;
+}
+
+type AnnouncementKind = 'gain' | 'conflict' | 'mac-change';
+
+export class Dataplane {
+  readonly #components: DataplaneComponents;
+  readonly #options: DataplaneOptions;
+  readonly #applied = new Map<string, Binding>();
+  readonly #open = new Map<string, OpenInterface>();
+  readonly #pending = new Map<string, Timer[]>();
+  readonly #lastConflictAnnouncement = new Map<string, number>();
+  #desired: readonly DesiredAddress[] = [];
+  #interfaces: InterfaceState[] = [];
+  #groups: GroupMembershipsPort | undefined;
+  #refreshTimer: Timer | undefined;
+  #closed = false;
+
+  constructor(components: DataplaneComponents, options: DataplaneOptions = DEFAULT_DATAPLANE_OPTIONS) {
+    this.#components = components;
+    this.#options = options;
+    this.#interfaces = components.readInterfaces();
+    this.#scheduleRefresh();
+  }
+
+  /** Makes the answered set equal to `desired`; announces only what was gained. */
+  apply(desired: readonly DesiredAddress[]): void {
+    this.#desired = desired;
+    const wanted = desiredBindings(desired, this.#interfaces, this.#options.excludedInterfaces);
+    const { added, removed } = diffBindings(this.#applied, wanted);
+    for (const binding of removed) this.#unbind(binding);
+    for (const binding of added) {
+      if (this.#bind(binding)) this.#announce(binding, 'gain', this.#options.announceScheduleMs);
+    }
+  }
+
+  /** The (interface, IP) pairs being answered. */
+  bindings(): Binding[] {
+    return [...this.#applied.values()];
+  }
+
+  /** The native counters of every open interface. */
+  counters(): Record<string, Record<string, number>> {
+    return Object.fromEntries([...this.#open].map(([name, open]) => [name, open.responder.counters()]));
+  }
+
+  /** Stops answering everything at once, then releases sockets and timers. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#refreshTimer) this.#components.clock.clearTimeout(this.#refreshTimer);
+    for (const binding of [...this.#applied.values()]) this.#unbind(binding);
+    this.#groups?.close();
+  }
+
+  #bind(binding: Binding): boolean {
+    const key = bindingKey(binding.ifname, binding.ip);
+    try {
+      const open = this.#openInterface(binding.ifname);
+      open.responder.addAddress(ipBytes(binding.ip));
+      if (isIPv6(binding.ip)) this.#joinSolicitedNode(open.responder, binding.ip);
+      open.bindings += 1;
+      this.#applied.set(key, binding);
+      this.#components.logger.info('answering', { ip: binding.ip, interface: binding.ifname });
+      return true;
+    } catch (err) {
+      // Retried on the next interface refresh, which re-applies the desired set.
+      this.#components.logger.error(`cannot answer ${binding.ip} on ${binding.ifname}`, err);
+      return false;
+    }
+  }
+
+  #unbind(binding: Binding): void {
+    const key = bindingKey(binding.ifname, binding.ip);
+    for (const timer of this.#pending.get(key) ?? []) this.#components.clock.clearTimeout(timer);
+    this.#pending.delete(key);
+    this.#applied.delete(key);
+    const open = this.#open.get(binding.ifname);
+    if (!open) return;
+    open.responder.removeAddress(ipBytes(binding.ip));
+    if (isIPv6(binding.ip)) this.#leaveSolicitedNode(open.responder, binding.ip);
+    open.bindings -= 1;
+    this.#components.logger.info('stopped answering', { ip: binding.ip, interface: binding.ifname });
+    if (open.bindings === 0) {
+      open.responder.close();
+      this.#open.delete(binding.ifname);
+    }
+  }
+
+  #openInterface(ifname: string): OpenInterface {
+    const existing = this.#open.get(ifname);
+    if (existing) return existing;
+    const state = this.#interfaces.find((i) => i.name === ifname);
+    const responder = this.#components.native.openResponder(ifname, (frame) => this.#onConflict(ifname, frame));
+    const open = { responder, mac: state?.mac ?? '', bindings: 0 };
+    this.#open.set(ifname, open);
+    return open;
+  }
+
+  #joinSolicitedNode(responder: ResponderPort, ip: string): void {
+    const group = solicitedNodeGroup(ip);
+    responder.addMembership(group.mac);
+    this.#groups ??= this.#components.native.openGroupMemberships();
+    this.#groups.join(responder.ifindex, group.address);
+  }
+
+  #leaveSolicitedNode(responder: ResponderPort, ip: string): void {
+    const group = solicitedNodeGroup(ip);
+    responder.dropMembership(group.mac);
+    this.#groups?.leave(responder.ifindex, group.address);
+  }
+
+  #announce(binding: Binding, kind: AnnouncementKind, scheduleMs: readonly number[]): void {
+    const key = bindingKey(binding.ifname, binding.ip);
+    const { clock } = this.#components;
+    const timers = scheduleMs.map((delay) => clock.setTimeout(() => this.#sendAnnouncement(binding, kind), delay));
+    this.#pending.set(key, [...(this.#pending.get(key) ?? []), ...timers]);
+  }
+
+  #sendAnnouncement(binding: Binding, kind: AnnouncementKind): void {
+    const open = this.#open.get(binding.ifname);
+    if (!open || !this.#applied.has(bindingKey(binding.ifname, binding.ip))) return;
+    try {
+      for (const frame of announcementFrames(binding.ip, open.mac)) open.responder.send(frame);
+      this.#components.events?.announced(binding.ip, binding.ifname, kind);
+    } catch (err) {
+      this.#components.logger.warn(`announcement of ${binding.ip} on ${binding.ifname} failed`, err);
+    }
+  }
+
+  #onConflict(ifname: string, frame: Buffer): void {
+    const claim = describeConflict(frame);
+    if (!claim) return;
+    const key = bindingKey(ifname, claim.ip);
+    const binding = this.#applied.get(key);
+    this.#components.logger.warn('another host claims an address we answer for', {
+      ip: claim.ip,
+      interface: ifname,
+      mac: claim.mac,
+    });
+    this.#components.events?.conflict(claim.ip, ifname, claim.mac);
+    const now = this.#components.clock.now();
+    const last = this.#lastConflictAnnouncement.get(key);
+    if (!binding || (last !== undefined && now - last < this.#options.conflictReannounceMs)) return;
+    this.#lastConflictAnnouncement.set(key, now);
+    this.#announce(binding, 'conflict', [0]);
+  }
+
+  #scheduleRefresh(): void {
+    const timer = this.#components.clock.setTimeout(() => {
+      this.#refresh();
+      if (!this.#closed) this.#scheduleRefresh();
+    }, this.#options.interfaceRefreshMs);
+    timer.unref?.();
+    this.#refreshTimer = timer;
+  }
+
+  /** Follows interfaces appearing, vanishing, changing addresses or MAC (a bond's new active slave). */
+  #refresh(): void {
+    try {
+      this.#interfaces = this.#components.readInterfaces();
+    } catch (err) {
+      this.#components.logger.error('cannot read interfaces', err);
+      return;
+    }
+    for (const [ifname, open] of this.#open) {
+      const state = this.#interfaces.find((i) => i.name === ifname);
+      if (!state || state.mac === open.mac) continue;
+      this.#components.logger.warn('interface MAC changed: re-announcing', { interface: ifname, mac: state.mac });
+      open.mac = state.mac;
+      open.responder.setMac(parseMac(state.mac));
+      for (const binding of this.#applied.values()) {
+        if (binding.ifname === ifname) this.#announce(binding, 'mac-change', this.#options.announceScheduleMs);
+      }
+    }
+    this.apply(this.#desired);
+  }
+}

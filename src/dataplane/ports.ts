@@ -1,0 +1,68 @@
+/**
+ * The collaborators the data plane is given (one `components` object), so tests and simulations can
+ * replace the native addon, the interface reader and the clock.
+ */
+import type { InterfaceState } from './interfaces.ts';
+
+/** One interface's responder, as the native addon provides it. */
+export interface ResponderPort {
+  readonly ifindex: number;
+  addAddress(ip: Buffer): void;
+  removeAddress(ip: Buffer): void;
+  setMac(mac: Buffer): void;
+  send(frame: Buffer): void;
+  addMembership(mac: Buffer): void;
+  dropMembership(mac: Buffer): void;
+  counters(): Record<string, number>;
+  close(): void;
+}
+
+/** IP-layer multicast memberships (they make the kernel send MLD reports). */
+export interface GroupMembershipsPort {
+  join(ifindex: number, group: Buffer): void;
+  leave(ifindex: number, group: Buffer): void;
+  close(): void;
+}
+
+export interface NativePort {
+  openResponder(ifname: string, onConflict: (frame: Buffer) => void): ResponderPort;
+  openGroupMemberships(): GroupMembershipsPort;
+}
+
+export interface Timer {
+  unref?(): unknown;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): Timer;
+  clearTimeout(timer: Timer): void;
+}
+
+export interface Logger {
+  error(message: string, meta?: unknown): void;
+  warn(message: string, meta?: unknown): void;
+  info(message: string, meta?: unknown): void;
+  debug(message: string, meta?: unknown): void;
+}
+
+/** Hooks the data plane reports through; metrics sit behind them. */
+export interface DataplaneEvents {
+  announced(ip: string, ifname: string, kind: 'gain' | 'conflict' | 'mac-change'): void;
+  conflict(ip: string, ifname: string, mac: string): void;
+}
+
+export interface DataplaneComponents {
+  readonly native: NativePort;
+  readonly readInterfaces: () => InterfaceState[];
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly events?: DataplaneEvents;
+}
+
+/** The real clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
