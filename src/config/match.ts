@@ -1,0 +1,148 @@
+/** Pure matching of services to pools, advertisements and nodes, with MetalLB's layer-2 semantics. */
+import { numericRange, parseIp, rangeContains } from './addresses.ts';
+import type { NumericRange } from './addresses.ts';
+import type {
+  AdvertisedService,
+  IPAddressPool,
+  L2Advertisement,
+  LabelSelector,
+  LabelSelectorRequirement,
+  Labels,
+  Model,
+  NodeInfo,
+  Service,
+} from './types.ts';
+
+function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
+  const present = Object.hasOwn(labels, req.key);
+  switch (req.operator) {
+    case 'In':
+      return present && req.values.includes(labels[req.key] ?? '');
+    case 'NotIn':
+      return !present || !req.values.includes(labels[req.key] ?? '');
+    case 'Exists':
+      return present;
+    case 'DoesNotExist':
+      return !present;
+  }
+}
+
+/** Kubernetes label selector semantics: every matchLabels entry and every expression must hold. */
+export function selectorMatches(selector: LabelSelector, labels: Labels): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels)) {
+    if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
+  }
+  return selector.matchExpressions.every((req) => requirementMatches(req, labels));
+}
+
+/** A list of selectors where any may match, and an empty list matches everything. */
+function anySelectorMatches(selectors: readonly LabelSelector[], labels: Labels): boolean {
+  return selectors.length === 0 || selectors.some((selector) => selectorMatches(selector, labels));
+}
+
+/** Whether an IP (any text form parseIp accepts) lies in one of the pool's address ranges. */
+export function ipInPool(pool: IPAddressPool, ip: string): boolean {
+  const parsed = parseIp(ip);
+  return (
+    parsed !== undefined && pool.spec.addresses.some((range) => rangeContains(numericRange(range), parsed))
+  );
+}
+
+/** As MetalLB: an advertisement naming no pools and no pool selectors covers every pool. */
+function selectsPool(ad: L2Advertisement, pool: IPAddressPool): boolean {
+  const { ipAddressPools, ipAddressPoolSelectors } = ad.spec;
+  if (ipAddressPools.length === 0 && ipAddressPoolSelectors.length === 0) return true;
+  return (
+    ipAddressPools.includes(pool.metadata.name) ||
+    ipAddressPoolSelectors.some((selector) => selectorMatches(selector, pool.metadata.labels))
+  );
+}
+
+export interface MatchOptions {
+  /**
+   * The load balancer class this speaker serves. As MetalLB: when unset, services that name a class
+   * are left to that class's implementation; when set, only services naming it are served.
+   */
+  readonly loadBalancerClass?: string;
+}
+
+function servedHere(svc: Service, options: MatchOptions): boolean {
+  return svc.spec.type === 'LoadBalancer' && svc.spec.loadBalancerClass === options.loadBalancerClass;
+}
+
+interface CompiledPool {
+  readonly pool: IPAddressPool;
+  readonly ranges: readonly NumericRange[];
+  /** The advertisements eligible on this node that select this pool. */
+  readonly ads: readonly L2Advertisement[];
+}
+
+function compilePools(model: Model, node: NodeInfo): CompiledPool[] {
+  const nodeAds = model.advertisements.filter((ad) => anySelectorMatches(ad.spec.nodeSelectors, node.labels));
+  return model.pools.map((pool) => ({
+    pool,
+    ranges: pool.spec.addresses.map(numericRange),
+    ads: nodeAds.filter((ad) => selectsPool(ad, pool)),
+  }));
+}
+
+function mergeInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
+  const names = new Set<string>();
+  for (const ad of ads) {
+    if (ad.spec.interfaces.length === 0) return undefined;
+    for (const name of ad.spec.interfaces) names.add(name);
+  }
+  return [...names].sort();
+}
+
+function advertise(svc: Service, pools: readonly CompiledPool[]): AdvertisedService | undefined {
+  const ips: string[] = [];
+  const poolNames = new Set<string>();
+  const ads = new Set<L2Advertisement>();
+  for (const ipText of svc.status.ingressIPs) {
+    const ip = parseIp(ipText);
+    if (ip === undefined) continue;
+    // Pools never overlap (the model refuses it), so at most one pool holds the IP.
+    const home = pools.find((entry) => entry.ranges.some((range) => rangeContains(range, ip)));
+    const matching = (home?.ads ?? []).filter((ad) =>
+      anySelectorMatches(ad.spec.serviceSelectors, svc.metadata.labels),
+    );
+    if (home === undefined || matching.length === 0) continue;
+    ips.push(ip.text);
+    poolNames.add(home.pool.metadata.name);
+    for (const ad of matching) ads.add(ad);
+  }
+  if (ips.length === 0) return undefined;
+  return {
+    namespace: svc.metadata.namespace,
+    name: svc.metadata.name,
+    ips,
+    interfaces: mergeInterfaces(ads),
+    pools: [...poolNames].sort(),
+  };
+}
+
+function compareServices(a: AdvertisedService, b: AdvertisedService): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * The LoadBalancer services this node may announce, sorted by namespace then name: each with its
+ * IPs that lie in a pool selected by an L2Advertisement whose nodeSelectors match the node and whose
+ * serviceSelectors match the service. Which node actually announces is the election's business.
+ */
+export function advertisedServices(
+  model: Model,
+  node: NodeInfo,
+  options: MatchOptions = {},
+): AdvertisedService[] {
+  const pools = compilePools(model, node);
+  const result: AdvertisedService[] = [];
+  for (const svc of model.services) {
+    if (!servedHere(svc, options)) continue;
+    const advertised = advertise(svc, pools);
+    if (advertised !== undefined) result.push(advertised);
+  }
+  return result.sort(compareServices);
+}

@@ -1,0 +1,160 @@
+/** Multi-document YAML (or a `kind: List`) to a validated, frozen Model. */
+import { parseAllDocuments } from 'yaml';
+import { numericRange, rangesOverlap } from './addresses.ts';
+import type { NumericRange } from './addresses.ts';
+import { ConfigError } from './errors.ts';
+import type { DocumentRef } from './errors.ts';
+import { arrayField, fail, isObject, optionalString } from './fields.ts';
+import type { RawObject, ReadContext } from './fields.ts';
+import { ipAddressPool, isSupportedKind, l2Advertisement, service, supportedKinds } from './resources.ts';
+import type { IPAddressPool, L2Advertisement, Model, Service } from './types.ts';
+
+type Resource = IPAddressPool | L2Advertisement | Service;
+
+interface Located<T> {
+  readonly ctx: ReadContext;
+  readonly resource: T;
+}
+
+function kindAndVersion(ctx: ReadContext, obj: RawObject): { kind: string; apiVersion: string | undefined } {
+  const kind = optionalString(ctx, obj, '', 'kind');
+  if (kind === undefined || kind === '') fail(ctx, 'kind', 'is required');
+  return { kind, apiVersion: optionalString(ctx, obj, '', 'apiVersion') };
+}
+
+function readResource(ctx: ReadContext, obj: RawObject): Located<Resource> {
+  const { kind, apiVersion } = kindAndVersion(ctx, obj);
+  if (!isSupportedKind(kind)) {
+    fail(ctx, 'kind', `is not a supported kind (${Object.keys(supportedKinds).join(', ')} or List)`, {
+      value: kind,
+    });
+  }
+  const metadata = isObject(obj['metadata']) ? obj['metadata'] : {};
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : undefined;
+  const named: ReadContext = {
+    ...ctx,
+    document: { ...ctx.document, kind, ...(name === undefined ? {} : { name }) },
+  };
+  if (apiVersion !== supportedKinds[kind]) {
+    fail(named, 'apiVersion', `is not ${supportedKinds[kind]}`, { value: apiVersion ?? null });
+  }
+  const read = { IPAddressPool: ipAddressPool, L2Advertisement: l2Advertisement, Service: service }[kind];
+  return { ctx: named, resource: read(named, obj) };
+}
+
+/** One document's objects: the document itself, or the items of a `kind: List`. */
+function readDocument(ctx: ReadContext, value: unknown): Located<Resource>[] {
+  if (!isObject(value)) fail(ctx, '(document)', 'is not a mapping with apiVersion and kind');
+  if (value['kind'] !== 'List') return [readResource(ctx, value)];
+  const listCtx: ReadContext = { ...ctx, document: { ...ctx.document, kind: 'List' } };
+  return arrayField(listCtx, value, '', 'items').map((item, i) => {
+    const itemCtx: ReadContext = { ...ctx, document: { ...ctx.document, item: i + 1 } };
+    if (!isObject(item) || item['kind'] === 'List')
+      fail(itemCtx, '(item)', 'is not an object with apiVersion and kind');
+    return readResource(itemCtx, item);
+  });
+}
+
+function where(doc: DocumentRef): string {
+  return `document ${doc.index}${doc.item === undefined ? '' : ` item ${doc.item}`}`;
+}
+
+function rejectDuplicates(found: readonly Located<Resource>[]): void {
+  const seen = new Map<string, Located<Resource>>();
+  for (const entry of found) {
+    const { kind, metadata } = entry.resource;
+    // Pools and advertisements are referenced by name alone; services are namespaced.
+    const key =
+      kind === 'Service' ? `${kind}/${metadata.namespace}/${metadata.name}` : `${kind}/${metadata.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      fail(entry.ctx, 'metadata.name', `is already used by ${where(first.ctx.document)}`, {
+        value: metadata.name,
+      });
+    }
+    seen.set(key, entry);
+  }
+}
+
+/** MetalLB refuses overlapping address ranges, within a pool or across pools; so do we. */
+function rejectOverlaps(pools: readonly Located<IPAddressPool>[]): void {
+  const claimed: { range: NumericRange; text: string; pool: string }[] = [];
+  for (const { ctx, resource: pool } of pools) {
+    pool.spec.addresses.forEach((address, i) => {
+      const range = numericRange(address);
+      const other = claimed.find((entry) => rangesOverlap(entry.range, range));
+      if (other !== undefined) {
+        const problem = `overlaps ${JSON.stringify(other.text)} of IPAddressPool ${JSON.stringify(other.pool)}`;
+        fail(ctx, `spec.addresses[${i}]`, problem, { value: address.text });
+      }
+      claimed.push({ range, text: address.text, pool: pool.metadata.name });
+    });
+  }
+}
+
+function byNamespaceAndName(a: Resource, b: Resource): number {
+  const ka = `${a.metadata.namespace}/${a.metadata.name}`;
+  const kb = `${b.metadata.namespace}/${b.metadata.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function ofKind<K extends Resource['kind']>(found: readonly Located<Resource>[], kind: K) {
+  return found.filter(
+    (entry): entry is Located<Extract<Resource, { kind: K }>> => entry.resource.kind === kind,
+  );
+}
+
+function buildModel(found: readonly Located<Resource>[]): Model {
+  rejectDuplicates(found);
+  const pools = ofKind(found, 'IPAddressPool');
+  rejectOverlaps(pools);
+  return deepFreeze({
+    pools: pools.map((entry) => entry.resource).sort(byNamespaceAndName),
+    advertisements: ofKind(found, 'L2Advertisement')
+      .map((entry) => entry.resource)
+      .sort(byNamespaceAndName),
+    services: ofKind(found, 'Service')
+      .map((entry) => entry.resource)
+      .sort(byNamespaceAndName),
+  });
+}
+
+/** Validates already-decoded objects (e.g. from the API server); document N is objects[N-1]. */
+export function modelFromObjects(objects: readonly unknown[], source: string): Model {
+  return buildModel(
+    objects.flatMap((value, i) => readDocument({ source, document: { index: i + 1 } }, value)),
+  );
+}
+
+/**
+ * Parses a standalone configuration: YAML documents separated by `---`, each an IPAddressPool,
+ * L2Advertisement, Service or a `kind: List` of them. Empty documents are skipped.
+ * @throws ConfigError naming the source, document, field and value at fault.
+ */
+export function parseConfig(text: string, source: string): Model {
+  const found: Located<Resource>[] = [];
+  parseAllDocuments(text).forEach((doc, i) => {
+    const document = { index: i + 1 };
+    const syntaxError = doc.errors[0];
+    if (syntaxError !== undefined) {
+      const problem = `invalid YAML: ${syntaxError.message.split('\n')[0] ?? ''}`;
+      throw new ConfigError({ source, document, problem, cause: syntaxError });
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (err) {
+      throw new ConfigError({ source, document, problem: `invalid YAML: ${String(err)}`, cause: err });
+    }
+    if (value !== null && value !== undefined) found.push(...readDocument({ source, document }, value));
+  });
+  return buildModel(found);
+}

@@ -1,0 +1,143 @@
+/** The speaker's Prometheus metrics: MetalLB's names and labels, plus l2speaker's own. */
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** One native frame counter: how many frames of an interface got a verdict for a reason. */
+export interface FrameCount {
+  readonly interface: string;
+  readonly verdict: string;
+  readonly reason: string;
+  /** Absolute count since the interface's socket was opened. */
+  readonly count: number;
+}
+
+/** Absolute per-IP counts kept by the native responder. */
+export interface Layer2Count {
+  readonly ip: string;
+  readonly requestsReceived: number;
+  readonly responsesSent: number;
+}
+
+/** One service IP announced from this node. */
+export interface AnnouncedIp {
+  /** 'namespace/name', as MetalLB labels it. */
+  readonly service: string;
+  readonly ip: string;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly layer2RequestsReceived: Counter<'ip'>;
+  readonly layer2ResponsesSent: Counter<'ip'>;
+  readonly layer2GratuitousSent: Counter<'ip'>;
+  readonly speakerAnnounced: Gauge<'ip' | 'node' | 'protocol' | 'service'>;
+  readonly framesTotal: Counter<'interface' | 'verdict' | 'reason'>;
+  readonly configReloadsTotal: Counter<'result'>;
+  readonly conflictsTotal: Counter<'ip' | 'interface'>;
+  readonly announcementsTotal: Counter<'ip' | 'interface' | 'kind'>;
+  /** Feeds l2speaker_frames_total from a snapshot of the native counters (absolute values). */
+  setFrameCounts(snapshot: readonly FrameCount[]): void;
+  /** Feeds metallb_layer2_requests_received / responses_sent from native per-IP counts. */
+  setLayer2Counts(snapshot: readonly Layer2Count[]): void;
+  /** Replaces metallb_speaker_announced with exactly these IPs (value 1, protocol "layer2"). */
+  setAnnounced(node: string, announced: readonly AnnouncedIp[]): void;
+}
+
+/**
+ * Turns absolute counts into counter increments, so Prometheus counters only ever increase. A
+ * count below the last one seen means the source restarted (e.g. a socket was reopened): its whole
+ * value is then new.
+ */
+function absoluteFeeder<T extends string>(
+  counter: Counter<T>,
+): (labels: Record<T, string>, count: number) => void {
+  const last = new Map<string, number>();
+  return (labels, count) => {
+    const key = JSON.stringify(Object.entries(labels).sort());
+    const previous = last.get(key) ?? 0;
+    const delta = count >= previous ? count - previous : count;
+    last.set(key, count);
+    if (delta > 0) counter.inc(labels, delta);
+  };
+}
+
+/** Creates and registers the metrics on `registry` (a fresh one by default). */
+export function createMetrics(registry: Registry = new Registry()): Metrics {
+  const registers = [registry];
+  const ipCounter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['ip'], registers });
+  const layer2RequestsReceived = ipCounter(
+    'metallb_layer2_requests_received',
+    'Number of layer2 requests received for owned IPs',
+  );
+  const layer2ResponsesSent = ipCounter(
+    'metallb_layer2_responses_sent',
+    'Number of layer2 responses sent for owned IPs in response to requests',
+  );
+  const layer2GratuitousSent = ipCounter(
+    'metallb_layer2_gratuitous_sent',
+    'Number of gratuitous layer2 packets sent for owned IPs as a result of failovers',
+  );
+  const speakerAnnounced = new Gauge({
+    name: 'metallb_speaker_announced',
+    help: 'Services being announced from this node. This is desired state, it does not guarantee that the routing protocols have converged.',
+    labelNames: ['ip', 'node', 'protocol', 'service'],
+    registers,
+  });
+  const framesTotal = new Counter({
+    name: 'l2speaker_frames_total',
+    help: 'Frames received by the responder, by interface, verdict (reply, conflict, ignore) and reason',
+    labelNames: ['interface', 'verdict', 'reason'],
+    registers,
+  });
+  const configReloadsTotal = new Counter({
+    name: 'l2speaker_config_reloads_total',
+    help: 'Configuration reloads, by result (ok, error)',
+    labelNames: ['result'],
+    registers,
+  });
+  const conflictsTotal = new Counter({
+    name: 'l2speaker_conflicts_total',
+    help: 'Frames in which another MAC claimed an IP this node owns',
+    labelNames: ['ip', 'interface'],
+    registers,
+  });
+  const announcementsTotal = new Counter({
+    name: 'l2speaker_announcements_total',
+    help: 'Unsolicited announcements sent (gratuitous ARP, unsolicited NA), by IP, interface and kind',
+    labelNames: ['ip', 'interface', 'kind'],
+    registers,
+  });
+
+  const feedFrames = absoluteFeeder(framesTotal);
+  const feedRequests = absoluteFeeder(layer2RequestsReceived);
+  const feedResponses = absoluteFeeder(layer2ResponsesSent);
+
+  return {
+    registry,
+    layer2RequestsReceived,
+    layer2ResponsesSent,
+    layer2GratuitousSent,
+    speakerAnnounced,
+    framesTotal,
+    configReloadsTotal,
+    conflictsTotal,
+    announcementsTotal,
+    setFrameCounts(snapshot) {
+      for (const entry of snapshot) {
+        feedFrames({ interface: entry.interface, verdict: entry.verdict, reason: entry.reason }, entry.count);
+      }
+    },
+    setLayer2Counts(snapshot) {
+      for (const entry of snapshot) {
+        feedRequests({ ip: entry.ip }, entry.requestsReceived);
+        feedResponses({ ip: entry.ip }, entry.responsesSent);
+      }
+    },
+    setAnnounced(node, announced) {
+      // Reset then set, synchronously: a scrape never sees a partial set.
+      speakerAnnounced.reset();
+      for (const { service, ip } of announced)
+        speakerAnnounced.set({ ip, node, protocol: 'layer2', service }, 1);
+    },
+  };
+}
