@@ -20,6 +20,8 @@ export interface HttpServerOptions {
   live?(): boolean;
   /** /status: any JSON-serialisable snapshot. */
   status(): unknown;
+  /** Called before each scrape, to copy counters kept elsewhere (the native responders) into the registry. */
+  beforeScrape?(): void;
   readonly logger?: HttpLogger;
 }
 
@@ -61,6 +63,7 @@ async function route(req: IncomingMessage, res: ServerResponse, opts: HttpServer
   }
   switch (path) {
     case '/metrics':
+      opts.beforeScrape?.();
       return send(res, 200, opts.registry.contentType, await opts.registry.metrics());
     case '/livez':
       return (opts.live?.() ?? true) ? send(res, 200, text, 'ok\n') : send(res, 503, text, 'not live\n');

@@ -45,6 +45,15 @@ describe('startHttpServer', () => {
     expect(await res.text()).toContain('l2speaker_config_reloads_total{result="ok"} 1');
   });
 
+  it('calls beforeScrape on every scrape, so copied counters are current', async () => {
+    let scrapes = 0;
+    const base = await start({ beforeScrape: () => (scrapes += 1) });
+    await fetch(`${base}/metrics`);
+    await fetch(`${base}/status`);
+    await fetch(`${base}/metrics`);
+    expect(scrapes).toBe(2);
+  });
+
   it('answers /livez and /readyz from the callbacks', async () => {
     const base = await start();
     expect(await (await fetch(`${base}/livez`)).text()).toBe('ok\n');
