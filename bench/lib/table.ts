@@ -1,0 +1,23 @@
+/** Plain-text tables for the terminal: right-aligned numbers, one header row. */
+
+export type Cell = string | number;
+
+function format(cell: Cell): string {
+  if (typeof cell === 'string') return cell;
+  if (Number.isNaN(cell)) return '-';
+  return Number.isInteger(cell) ? String(cell) : cell.toFixed(cell < 10 ? 2 : 1);
+}
+
+export function renderTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const text = [header, ...rows.map((row) => row.map(format))];
+  const widths = header.map((_, column) => Math.max(...text.map((row) => (row[column] ?? '').length)));
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...text.slice(1).map(line)].join(
+    '\n',
+  );
+}
