@@ -1,10 +1,23 @@
 /** Two projects: fast unit tests, and privileged tests with real hosts in network namespaces (run in band). */
 const transform = {
-  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  '^.+\\.ts$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 module.exports = {
   projects: [
-    { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
-    { displayName: 'netns', testMatch: ['<rootDir>/test/netns/**/*.test.ts'], transform, testEnvironment: 'node' },
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'netns',
+      testMatch: ['<rootDir>/test/netns/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
   ],
 };

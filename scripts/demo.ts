@@ -63,7 +63,16 @@ async function main(): Promise<number> {
     const config = join(dir, 'l2speaker.yaml');
     writeFileSync(config, CONFIG);
     console.log(`lab ${lab.prefix}: node ${node.mac} (192.0.2.10), client (192.0.2.100); config ${config}`);
-    const speaker = node.spawn([node24, join(repo, 'bin/l2speaker.js'), '--config', config, '--node-name', 'node', '--log-level', 'warn']);
+    const speaker = node.spawn([
+      node24,
+      join(repo, 'bin/l2speaker.js'),
+      '--config',
+      config,
+      '--node-name',
+      'node',
+      '--log-level',
+      'warn',
+    ]);
     speaker.stdout?.pipe(process.stdout);
     speaker.stderr?.pipe(process.stderr);
     await waitReady(node, 7472);

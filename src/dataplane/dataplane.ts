@@ -123,7 +123,9 @@ export class Dataplane {
     const existing = this.#open.get(ifname);
     if (existing) return existing;
     const state = this.#interfaces.find((i) => i.name === ifname);
-    const responder = this.#components.native.openResponder(ifname, (frame) => this.#onConflict(ifname, frame));
+    const responder = this.#components.native.openResponder(ifname, (frame) =>
+      this.#onConflict(ifname, frame),
+    );
     const open = { responder, mac: state?.mac ?? '', bindings: 0 };
     this.#open.set(ifname, open);
     return open;
@@ -145,7 +147,9 @@ export class Dataplane {
   #announce(binding: Binding, kind: AnnouncementKind, scheduleMs: readonly number[]): void {
     const key = bindingKey(binding.ifname, binding.ip);
     const { clock } = this.#components;
-    const timers = scheduleMs.map((delay) => clock.setTimeout(() => this.#sendAnnouncement(binding, kind), delay));
+    const timers = scheduleMs.map((delay) =>
+      clock.setTimeout(() => this.#sendAnnouncement(binding, kind), delay),
+    );
     this.#pending.set(key, [...(this.#pending.get(key) ?? []), ...timers]);
   }
 
@@ -198,11 +202,15 @@ export class Dataplane {
     for (const [ifname, open] of this.#open) {
       const state = this.#interfaces.find((i) => i.name === ifname);
       if (!state || state.mac === open.mac) continue;
-      this.#components.logger.warn('interface MAC changed: re-announcing', { interface: ifname, mac: state.mac });
+      this.#components.logger.warn('interface MAC changed: re-announcing', {
+        interface: ifname,
+        mac: state.mac,
+      });
       open.mac = state.mac;
       open.responder.setMac(parseMac(state.mac));
       for (const binding of this.#applied.values()) {
-        if (binding.ifname === ifname) this.#announce(binding, 'mac-change', this.#options.announceScheduleMs);
+        if (binding.ifname === ifname)
+          this.#announce(binding, 'mac-change', this.#options.announceScheduleMs);
       }
     }
     this.apply(this.#desired);

@@ -4,7 +4,15 @@
  */
 import { isIPv4 } from 'node:net';
 import { decodeArp, encodeArp, gratuitousArpReply, gratuitousArpRequest } from '../arp/index.ts';
-import { ETHERTYPE_ARP, formatIp, formatMac, parseIp, parseMac, solicitedNodeIpv6, solicitedNodeMac } from '../ether/index.ts';
+import {
+  ETHERTYPE_ARP,
+  formatIp,
+  formatMac,
+  parseIp,
+  parseMac,
+  solicitedNodeIpv6,
+  solicitedNodeMac,
+} from '../ether/index.ts';
 import {
   ICMPV6_NEIGHBOR_ADVERTISEMENT,
   OPTION_TARGET_LINK_LAYER,

@@ -10,6 +10,18 @@
  */
 export { Dataplane, DEFAULT_DATAPLANE_OPTIONS, type DataplaneOptions } from './dataplane.ts';
 export { type DesiredAddress, type Binding } from './bindings.ts';
-export { readInterfaces, selectInterfaces, DEFAULT_EXCLUDED_PREFIXES, type InterfaceState } from './interfaces.ts';
-export { systemClock, type Clock, type DataplaneComponents, type Logger, type NativePort, type Timer } from './ports.ts';
+export {
+  readInterfaces,
+  selectInterfaces,
+  DEFAULT_EXCLUDED_PREFIXES,
+  type InterfaceState,
+} from './interfaces.ts';
+export {
+  systemClock,
+  type Clock,
+  type DataplaneComponents,
+  type Logger,
+  type NativePort,
+  type Timer,
+} from './ports.ts';
 export { decideFrame } from './verdict.ts';

@@ -61,7 +61,8 @@ function parseLabels(value: string): Record<string, string> {
 
 function parseLogLevel(value: string): SpeakerOptions['logLevel'] {
   const level = LOG_LEVELS.find((l) => l === value);
-  if (!level) throw new UsageError(`--log-level: "${value}" is not one of ${LOG_LEVELS.join(', ')}`, '--log-level');
+  if (!level)
+    throw new UsageError(`--log-level: "${value}" is not one of ${LOG_LEVELS.join(', ')}`, '--log-level');
   return level;
 }
 

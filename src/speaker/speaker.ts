@@ -37,7 +37,8 @@ function desiredAddresses(model: Model, options: SpeakerOptions): DesiredAddress
 function serviceStatus(dataplane: Dataplane, desired: readonly DesiredAddress[]): ServiceStatus[] {
   const bindings = dataplane.bindings();
   const byService = new Map<string, DesiredAddress[]>();
-  for (const address of desired) byService.set(address.service, [...(byService.get(address.service) ?? []), address]);
+  for (const address of desired)
+    byService.set(address.service, [...(byService.get(address.service) ?? []), address]);
   return [...byService].map(([service, addresses]) => {
     const [namespace = '', name = ''] = service.split('/');
     const ips = addresses.map((a) => a.ip);

@@ -46,7 +46,15 @@ function fakeNative(): { native: NativePort; responders: FakeResponder[]; groups
   const groups: string[] = [];
   const native: NativePort = {
     openResponder(ifname, onConflict) {
-      const r: FakeResponder = { ifname, addresses: new Set(), memberships: [], sent: [], mac: '', closed: false, onConflict };
+      const r: FakeResponder = {
+        ifname,
+        addresses: new Set(),
+        memberships: [],
+        sent: [],
+        mac: '',
+        closed: false,
+        onConflict,
+      };
       responders.push(r);
       return {
         ifindex: 2,
@@ -80,7 +88,12 @@ const eth0: InterfaceState = {
   cidrs: ['192.0.2.10/24', '2001:db8::10/64'],
 };
 
-const silentLogger = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
+const silentLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};
 
 function setup(interfaces: InterfaceState[] = [eth0]) {
   const clock = new ManualClock();
@@ -93,11 +106,20 @@ function setup(interfaces: InterfaceState[] = [eth0]) {
       readInterfaces: () => current,
       clock,
       logger: silentLogger,
-      events: { announced: (ip, ifname, kind) => announced.push(`${kind} ${ip} ${ifname}`), conflict: () => undefined },
+      events: {
+        announced: (ip, ifname, kind) => announced.push(`${kind} ${ip} ${ifname}`),
+        conflict: () => undefined,
+      },
     },
     { announceScheduleMs: [0, 500, 1000, 2000], interfaceRefreshMs: 1000, conflictReannounceMs: 10_000 },
   );
-  return { clock, ...fake, dataplane, announced, setInterfaces: (next: InterfaceState[]) => (current = next) };
+  return {
+    clock,
+    ...fake,
+    dataplane,
+    announced,
+    setInterfaces: (next: InterfaceState[]) => (current = next),
+  };
 }
 
 const web4 = { ip: '192.0.2.201', interfaces: undefined, service: 'default/web' };

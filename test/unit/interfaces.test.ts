@@ -1,7 +1,17 @@
 import { selectInterfaces, type InterfaceState } from '../../src/dataplane/index.ts';
 
 function iface(name: string, cidrs: string[], extra: Partial<InterfaceState> = {}): InterfaceState {
-  return { name, mac: '02:00:00:00:00:01', up: true, broadcast: true, noArp: false, loopback: false, enslaved: false, cidrs, ...extra };
+  return {
+    name,
+    mac: '02:00:00:00:00:01',
+    up: true,
+    broadcast: true,
+    noArp: false,
+    loopback: false,
+    enslaved: false,
+    cidrs,
+    ...extra,
+  };
 }
 
 const interfaces = [
@@ -16,7 +26,10 @@ const interfaces = [
 
 describe('selectInterfaces', () => {
   test('the interfaces an L2Advertisement names, when usable', () => {
-    expect(selectInterfaces('192.0.2.201', ['eth1', 'eth2', 'veth1234'], interfaces)).toEqual(['eth1', 'veth1234']);
+    expect(selectInterfaces('192.0.2.201', ['eth1', 'eth2', 'veth1234'], interfaces)).toEqual([
+      'eth1',
+      'veth1234',
+    ]);
   });
   test('else the usable interfaces whose subnets contain the IP, excluded names left out', () => {
     expect(selectInterfaces('192.0.2.201', undefined, interfaces)).toEqual(['eth0']);

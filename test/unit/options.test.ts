@@ -12,7 +12,9 @@ describe('parseOptions', () => {
     });
   });
   test('node name from METALLB_NODE_NAME, labels parsed', () => {
-    const options = parseOptions(['--config', 'c', '--node-labels', 'zone=a,rack=1'], { METALLB_NODE_NAME: 'n2' });
+    const options = parseOptions(['--config', 'c', '--node-labels', 'zone=a,rack=1'], {
+      METALLB_NODE_NAME: 'n2',
+    });
     expect(options?.nodeName).toBe('n2');
     expect(options?.nodeLabels).toEqual({ zone: 'a', rack: '1' });
   });
