@@ -4,7 +4,7 @@
  * and max in µs and each responder's median over the kernel's; writes bench/results/arp-latency.json.
  *
  *   node_modules/.bin/node bench/arp-latency.ts [--only kernel,c,l2speaker] [--count 500]
- *     [--interval 0.01] [--warmup 20] [--client-cpu 0] [--responder-cpu 1]
+ *     [--interval 0.01] [--warmup 20] [--client-cpu 0] [--responder-cpu 0,1]
  */
 import { arping } from './lib/arping.ts';
 import { createBenchLab } from './lib/bench-lab.ts';
@@ -62,11 +62,7 @@ function report(results: readonly LatencyResult[]): void {
 async function main(): Promise<void> {
   const { lab, client, responder } = await createBenchLab();
   try {
-    const responders = makeResponders(options.only, {
-      client,
-      responder,
-      responderCpu: options.responderCpu,
-    });
+    const responders = makeResponders(options.only, { client, responder }, options.responderCpus);
     const measured = [];
     for (const r of responders) measured.push(await measure(client, r));
     const kernelMedian = measured.find((r) => r.responder === 'kernel')?.micros.median ?? Number.NaN;

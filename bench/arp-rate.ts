@@ -5,7 +5,7 @@
  * writes bench/results/arp-rate.json.
  *
  *   node_modules/.bin/node bench/arp-rate.ts [--only kernel,c,l2speaker] [--seconds 2]
- *     [--max-count 200000] [--client-cpu 0] [--responder-cpu 1]
+ *     [--max-count 200000] [--client-cpu 0] [--responder-cpu 0,1]
  */
 import { CLIENT_IP, createBenchLab } from './lib/bench-lab.ts';
 import { buildBaseline } from './lib/build.ts';
@@ -100,11 +100,7 @@ function report(results: readonly RateResult[]): void {
 async function main(): Promise<void> {
   const { lab, client, responder } = await createBenchLab();
   try {
-    const responders = makeResponders(options.only, {
-      client,
-      responder,
-      responderCpu: options.responderCpu,
-    });
+    const responders = makeResponders(options.only, { client, responder }, options.responderCpus);
     const measured = [];
     for (const r of responders) measured.push(...(await measureAll(client, r)));
     const results = compareToKernel(measured);

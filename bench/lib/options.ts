@@ -9,7 +9,8 @@ export type ResponderName = (typeof RESPONDER_NAMES)[number];
 export interface CommonOptions {
   only: ResponderName[];
   clientCpu: number;
-  responderCpu: number;
+  /** Each responder process is measured pinned to each of these CPUs in turn. */
+  responderCpus: number[];
 }
 
 function parseOnly(text: string): ResponderName[] {
@@ -37,8 +38,9 @@ function parseCount(flag: string, text: string): number {
 }
 
 /**
- * Parses `--only kernel,c,l2speaker --client-cpu 0 --responder-cpu 1` plus the script's own numeric
- * flags, given with their defaults. Client and responder default to different CPUs when there are two.
+ * Parses `--only kernel,c,l2speaker --client-cpu 0 --responder-cpu 0,1` plus the script's own numeric
+ * flags, given with their defaults. Responders default to the client's CPU and to another one, because
+ * waking a process on the CPU that received the frame or on another costs very differently.
  */
 export function parseOptions<K extends string>(
   argv: readonly string[],
@@ -52,7 +54,7 @@ export function parseOptions<K extends string>(
     options: {
       only: { type: 'string', default: RESPONDER_NAMES.join(',') },
       'client-cpu': { type: 'string', default: '0' },
-      'responder-cpu': { type: 'string', default: availableParallelism() > 1 ? '1' : '0' },
+      'responder-cpu': { type: 'string', default: availableParallelism() > 1 ? '0,1' : '0' },
       ...numericFlags,
     },
   });
@@ -66,7 +68,7 @@ export function parseOptions<K extends string>(
   return {
     only: parseOnly(text.only ?? ''),
     clientCpu: parseCpu('--client-cpu', text['client-cpu'] ?? '0'),
-    responderCpu: parseCpu('--responder-cpu', text['responder-cpu'] ?? '0'),
+    responderCpus: (text['responder-cpu'] ?? '0').split(',').map((cpu) => parseCpu('--responder-cpu', cpu)),
     ...parsed,
   };
 }

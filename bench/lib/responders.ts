@@ -143,12 +143,25 @@ function speakerResponder(ctx: ResponderContext): Responder {
   };
 }
 
-/** The responders named in `names`, in that order. */
-export function makeResponders(names: readonly ResponderName[], ctx: ResponderContext): Responder[] {
-  const factories: Record<ResponderName, () => Responder> = {
+export interface ResponderHosts {
+  client: Host;
+  responder: Host;
+}
+
+/** The responders named in `names`: the kernel once, each process once per CPU of `cpus`. */
+export function makeResponders(
+  names: readonly ResponderName[],
+  hosts: ResponderHosts,
+  cpus: readonly number[],
+): Responder[] {
+  const factories: Record<ResponderName, (ctx: ResponderContext) => Responder> = {
     kernel: kernelResponder,
-    c: () => cResponder(ctx),
-    l2speaker: () => speakerResponder(ctx),
+    c: cResponder,
+    l2speaker: speakerResponder,
   };
-  return names.map((name) => factories[name]());
+  return names.flatMap((name) =>
+    name === 'kernel'
+      ? [kernelResponder()]
+      : cpus.map((responderCpu) => factories[name]({ ...hosts, responderCpu })),
+  );
 }

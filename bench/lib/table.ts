@@ -5,7 +5,8 @@ export type Cell = string | number;
 function format(cell: Cell): string {
   if (typeof cell === 'string') return cell;
   if (Number.isNaN(cell)) return '-';
-  return Number.isInteger(cell) ? String(cell) : cell.toFixed(cell < 10 ? 2 : 1);
+  if (Number.isInteger(cell) || Math.abs(cell) >= 1000) return String(Math.round(cell));
+  return cell.toFixed(Math.abs(cell) < 10 ? 2 : 1);
 }
 
 export function renderTable(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
