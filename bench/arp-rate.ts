@@ -5,10 +5,11 @@
  * writes bench/results/arp-rate.json.
  *
  *   node_modules/.bin/node bench/arp-rate.ts [--only kernel,c,l2speaker] [--seconds 2]
- *     [--max-count 200000] [--client-cpu 0] [--responder-cpu 0,1]
+ *     [--max-count 200000] [--repeat 3] [--client-cpu 0] [--responder-cpu 0,1]
  */
 import { CLIENT_IP, createBenchLab } from './lib/bench-lab.ts';
 import { buildBaseline } from './lib/build.ts';
+import { BenchError } from './lib/errors.ts';
 import { flood, type FloodRun } from './lib/flood.ts';
 import { parseOptions } from './lib/options.ts';
 import { makeResponders, type Responder } from './lib/responders.ts';
@@ -26,18 +27,22 @@ interface RateResult extends FloodRun {
   requestedRate: number | 'max';
   answeredPerSecond: number;
   answeredFraction: number;
+  /** answeredPerSecond of every repetition; the row's figures are those of the median one. */
+  repetitions: number[];
   /** answeredPerSecond over the kernel's at the same requested rate (NaN without a kernel run). */
   vsKernel: number;
 }
 
-const options = parseOptions(process.argv.slice(2), { seconds: 2, 'max-count': 200_000 });
+const options = parseOptions(process.argv.slice(2), { seconds: 2, 'max-count': 200_000, repeat: 3 });
 const floodBinary = buildBaseline('arp-flood');
 
-async function measure(
+type Measured = Omit<RateResult, 'vsKernel'>;
+
+async function measureOnce(
   client: Host,
   responder: Responder,
   rate: number,
-): Promise<Omit<RateResult, 'vsKernel'>> {
+): Promise<Omit<Measured, 'repetitions'>> {
   const count = rate === 0 ? options['max-count'] : Math.round(rate * options.seconds);
   const common = { binary: floodBinary, senderIp: CLIENT_IP, targetIp: responder.ip, cpu: options.clientCpu };
   const run = await flood(client, { ...common, count, rate, drainMs: DRAIN_MS });
@@ -51,7 +56,17 @@ async function measure(
   };
 }
 
-async function measureAll(client: Host, responder: Responder): Promise<Omit<RateResult, 'vsKernel'>[]> {
+/** Repeats a measurement `--repeat` times and keeps the run with the median answered rate. */
+async function measure(client: Host, responder: Responder, rate: number): Promise<Measured> {
+  const runs = [];
+  for (let i = 0; i < options.repeat; i++) runs.push(await measureOnce(client, responder, rate));
+  runs.sort((a, b) => a.answeredPerSecond - b.answeredPerSecond);
+  const middle = runs[Math.floor((runs.length - 1) / 2)] ?? runs[0];
+  if (!middle) throw new BenchError('arp-rate', 'no run');
+  return { ...middle, repetitions: runs.map((run) => run.answeredPerSecond) };
+}
+
+async function measureAll(client: Host, responder: Responder): Promise<Measured[]> {
   await responder.start();
   try {
     const results = [];
@@ -62,7 +77,7 @@ async function measureAll(client: Host, responder: Responder): Promise<Omit<Rate
   }
 }
 
-function compareToKernel(measured: readonly Omit<RateResult, 'vsKernel'>[]): RateResult[] {
+function compareToKernel(measured: readonly Measured[]): RateResult[] {
   return measured.map((r) => {
     const kernel = measured.find((k) => k.responder === 'kernel' && k.requestedRate === r.requestedRate);
     return { ...r, vsKernel: r.answeredPerSecond / (kernel?.answeredPerSecond ?? Number.NaN) };
@@ -90,7 +105,8 @@ function report(results: readonly RateResult[]): void {
     Math.round(r.answeredPerSecond),
     r.vsKernel,
   ]);
-  console.log(`\nARP requests answered per second, arp-flood on CPU ${options.clientCpu}\n`);
+  const what = `arp-flood on CPU ${options.clientCpu}, median of ${options.repeat} runs`;
+  console.log(`\nARP requests answered per second, ${what}\n`);
   console.log(renderTable(header, rows));
   const drops = results.filter((r) => r.receiver_drops > 0);
   for (const r of drops)
