@@ -38,6 +38,7 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       const code = status ?? (signal ? 128 + constants.signals[signal] : -1);
       resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
     });
+    // EPIPE when the command exits without reading its input; its exit code already tells what happened.
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
