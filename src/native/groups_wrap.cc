@@ -22,7 +22,8 @@ Napi::Function GroupsWrap::Define(Napi::Env env) {
                      });
 }
 
-GroupsWrap::GroupsWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<GroupsWrap>(info) {}
+// Kept until close(), referenced or not, so that the garbage collector never leaves groups.
+GroupsWrap::GroupsWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<GroupsWrap>(info) { Ref(); }
 
 GroupsWrap::~GroupsWrap() { CloseAll(); }
 
@@ -114,6 +115,7 @@ void GroupsWrap::CloseAll() {
 }
 
 Napi::Value GroupsWrap::Close(const Napi::CallbackInfo &info) {
+  if (!closed_) Unref();
   CloseAll();
   return info.Env().Undefined();
 }

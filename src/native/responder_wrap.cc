@@ -36,6 +36,9 @@ ResponderWrap::ResponderWrap(const Napi::CallbackInfo &info) : Napi::ObjectWrap<
     conflicts_.Release();
     throw SystemError(env, error.operation, error.code, ifname_);
   }
+  // Like a Node handle, an open responder lives until close(), referenced or not: dropping the last
+  // reference must not silently stop the answers.
+  Ref();
 }
 
 ResponderWrap::~ResponderWrap() { Release(); }
@@ -123,6 +126,7 @@ Napi::Value ResponderWrap::Counters(const Napi::CallbackInfo &info) {
 }
 
 Napi::Value ResponderWrap::Close(const Napi::CallbackInfo &info) {
+  if (responder_ != nullptr) Unref();
   Release();
   return info.Env().Undefined();
 }
