@@ -116,5 +116,5 @@ export interface PushPull {
 /** A message that travels in a UDP packet (alone or inside a compound). */
 export type PacketMessage = Ping | IndirectPing | Ack | Nack | Suspect | Dead | Alive | UserMessage | ErrResp;
 
-/** A message that travels over TCP. */
-export type StreamMessage = PushPull | Ping | ErrResp | UserMessage;
+/** A message that travels over TCP (an Ack answers a TCP ping). */
+export type StreamMessage = PushPull | Ping | Ack | ErrResp | UserMessage;
