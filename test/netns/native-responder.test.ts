@@ -155,6 +155,23 @@ describe('native responder in a network namespace', () => {
     expect(after['conflict-dropped']).toBe(0);
     // An ARP frame whose sender IP (bytes 28-31) is the claimed address.
     expect(responder.conflicts.some((frame) => frame.slice(56, 64) === 'c0000201')).toBe(true);
+    await responder.send('remove 192.0.2.1');
+  }, 30_000);
+
+  test('replies carry the MAC given by setMac (a bond whose active slave changed)', async () => {
+    await responder.send('add 192.0.2.10');
+    await responder.send('setmac 02aabbccdd99');
+    const output = inNamespace(CLIENT, ['arping', '-c', '1', '-I', 'eth0', '192.0.2.10']);
+    await responder.send(`setmac ${mac}`);
+    expect(macFrom(output, /bytes from ([0-9a-f:]{17}) \(192\.0\.2\.10\)/i)).toBe('02aabbccdd99');
+  }, 30_000);
+
+  test('send() puts a whole frame on the link', async () => {
+    // An ARP request from a made-up host 192.0.2.77: the client's kernel learns it as a neighbour.
+    const frame = `ffffffffffff02aabbccdd770806000108000604000102aabbccdd77c000024d000000000000c0000201`;
+    await responder.send(`send ${frame}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    expect(sh(['ip', '-n', CLIENT, 'neigh', 'show', '192.0.2.77'])).toContain('02:aa:bb:cc:dd:77');
   }, 30_000);
 
   test('does not answer a request that arrives VLAN-tagged', async () => {
