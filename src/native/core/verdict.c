@@ -10,11 +10,10 @@
 #define NA_ICMP_LEN 32   /* NDP header + one target link-layer option */
 
 static const char *const reason_names[L2R_COUNT] = {
-    "arp-request",     "arp-probe",      "ns-multicast",          "ns-unicast",   "ns-dad",
-    "conflict",        "vlan-tagged",    "truncated",             "own-frame",    "unsupported-ethertype",
-    "bad-header",      "bad-op",         "not-request",           "wrong-destination",
-    "not-owned",       "not-ndp",        "bad-hop-limit",         "bad-checksum", "bad-code",
-    "multicast-target", "bad-option",    "dad-with-sllao",        "bad-destination",
+    "arp-request", "arp-probe", "ns-multicast", "ns-unicast", "ns-dad", "conflict",
+    "vlan-tagged", "truncated", "own-frame", "unsupported-ethertype", "bad-header", "bad-op",
+    "not-request", "wrong-destination", "not-owned", "not-ndp", "bad-hop-limit", "bad-checksum",
+    "bad-code", "multicast-target", "bad-option", "dad-with-sllao", "bad-destination",
 };
 
 const char *l2_reason_name(enum l2_reason reason) {
