@@ -70,7 +70,10 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     clock: systemClock,
     logger: logger.child({ component: 'dataplane' }),
     events: {
-      announced: (ip, ifname, kind) => metrics.announcementsTotal.inc({ ip, interface: ifname, kind }),
+      announced: (ip, ifname, kind) => {
+        metrics.announcementsTotal.inc({ ip, interface: ifname, kind });
+        metrics.layer2GratuitousSent.inc({ ip });
+      },
       conflict: (ip, ifname) => metrics.conflictsTotal.inc({ ip, interface: ifname }),
     },
   });
