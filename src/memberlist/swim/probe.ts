@@ -1,0 +1,117 @@
+/**
+ * One SWIM probe: a direct ping; after the probe timeout, indirect pings through k peers (asking for nacks
+ * from peers that send them) and a ping over a stream; no ack by the end of the probe interval makes the
+ * target suspect. Both times are scaled by awareness, and missing nacks count against our own health.
+ * Also the relay side of indirect pings.
+ */
+import type { IndirectPing, PacketMessage, Ping } from '../wire/messages.ts';
+import type { AckTable } from './acks.ts';
+import type { Awareness } from './awareness.ts';
+import type { TimingOptions } from './options.ts';
+import type { StateRules } from './rules.ts';
+import type { MemberRecord, MemberTable } from './table.ts';
+import type { Address, Clock, Transport } from './types.ts';
+
+export interface ProbeContext {
+  readonly name: string;
+  readonly address: Address;
+  readonly clock: Clock;
+  readonly timing: TimingOptions;
+  readonly table: MemberTable;
+  readonly rules: StateRules;
+  readonly awareness: Awareness;
+  readonly acks: AckTable;
+  readonly transport: Transport;
+  /** Sends a packet with broadcasts piggybacked. */
+  send(to: Address, messages: PacketMessage[]): void;
+  /** Reports a stream failure that was expected to be possible (a dead target) but is worth counting. */
+  countFailure(kind: 'tcpPing'): void;
+}
+
+/** memberlist's protocol version thresholds: nacks from >= 4, TCP pings to >= 3. */
+const protocolMax = (record: MemberRecord): number => record.vsn[1] ?? 0;
+
+export function ping(context: ProbeContext, seqNo: number, node: string): Ping {
+  const { addr: sourceAddr, port: sourcePort } = context.address;
+  return { type: 'ping', seqNo, node, sourceAddr, sourcePort, sourceNode: context.name };
+}
+
+/** Probes `target`; `done` runs when the probe is over (ack received or interval elapsed). */
+export function probe(context: ProbeContext, target: MemberRecord, done: () => void): void {
+  const { clock, awareness, acks, timing } = context;
+  const seqNo = acks.nextSeq();
+  const intervalMs = awareness.scale(timing.probeIntervalMs);
+  const incarnation = target.incarnation;
+  const request = ping(context, seqNo, target.name);
+  let nacks = 0;
+  let expectedNacks = 0;
+  let reachedByStream = false;
+
+  const indirect = clock.setTimeout(() => {
+    const peers = context.table.random(timing.indirectChecks, (peer) => {
+      return peer.name !== context.name && peer.name !== target.name && peer.state === 'alive';
+    });
+    for (const peer of peers) {
+      const nack = protocolMax(peer) >= 4;
+      if (nack) expectedNacks++;
+      const { addr: target_, port } = target;
+      const { sourceAddr, sourcePort, sourceNode } = request;
+      const relay: IndirectPing = {
+        type: 'indirectPing',
+        seqNo,
+        target: target_,
+        port,
+        node: target.name,
+        nack,
+      };
+      context.send(peer, [{ ...relay, sourceAddr, sourcePort, sourceNode }]);
+    }
+    if (timing.tcpPings && protocolMax(target) >= 3) {
+      const remaining = Math.max(1, intervalMs - awareness.scale(timing.probeTimeoutMs));
+      context.transport.exchange(target, request, remaining).then(
+        (reply) => {
+          reachedByStream = reply.type === 'ackResp' && reply.seqNo === seqNo;
+        },
+        () => context.countFailure('tcpPing'),
+      );
+    }
+  }, awareness.scale(timing.probeTimeoutMs));
+
+  acks.expect(seqNo, intervalMs, {
+    ack: () => {
+      clock.clearTimeout(indirect);
+      awareness.applyDelta(-1);
+      done();
+    },
+    nack: () => nacks++,
+    timeout: () => {
+      // Without nack-sending peers a failed probe is our only health signal; with them, a missing nack is.
+      awareness.applyDelta(expectedNacks > 0 ? Math.max(0, expectedNacks - nacks) : 1);
+      if (!reachedByStream) {
+        context.rules.applySuspect({ type: 'suspect', incarnation, node: target.name, from: context.name });
+      }
+      done();
+    },
+  });
+  const messages: PacketMessage[] = [request];
+  if (target.state === 'suspect') {
+    messages.push({ type: 'suspect', incarnation, node: target.name, from: context.name });
+  }
+  context.send(target, messages);
+}
+
+/** Relays an indirect ping: pings the target and forwards its ack, or a nack after the probe timeout. */
+export function relayIndirectPing(context: ProbeContext, from: Address, request: IndirectPing): void {
+  const origin =
+    request.sourceAddr !== undefined && request.sourcePort !== undefined
+      ? { addr: request.sourceAddr, port: request.sourcePort }
+      : from;
+  const seqNo = context.acks.nextSeq();
+  context.acks.expect(seqNo, context.timing.probeTimeoutMs, {
+    ack: () => context.send(origin, [{ type: 'ackResp', seqNo: request.seqNo, payload: null }]),
+    timeout: () => {
+      if (request.nack) context.send(origin, [{ type: 'nackResp', seqNo: request.seqNo }]);
+    },
+  });
+  context.send({ addr: request.target, port: request.port }, [ping(context, seqNo, request.node)]);
+}
