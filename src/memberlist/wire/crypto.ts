@@ -49,7 +49,14 @@ export function encryptedLength(version: EncryptionVersion, length: number): num
 }
 
 function cipherName(key: Buffer): 'aes-128-gcm' | 'aes-192-gcm' | 'aes-256-gcm' {
-  return key.length === 16 ? 'aes-128-gcm' : key.length === 24 ? 'aes-192-gcm' : 'aes-256-gcm';
+  if (key.length === 16) return 'aes-128-gcm';
+  if (key.length === 24) return 'aes-192-gcm';
+  if (key.length === 32) return 'aes-256-gcm';
+  throw new WireError(
+    'invalid-key',
+    { layer: 'encrypt', field: 'key', value: key.length },
+    'key must be 16, 24 or 32 bytes',
+  );
 }
 
 /** Encrypts with the keyring's primary key; `additionalData` is authenticated, not sent. */
