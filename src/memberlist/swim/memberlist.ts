@@ -1,16 +1,17 @@
 /** The memberlist node: wires table, rules, probes, gossip and push/pull to an injected transport and clock. */
-import type { PacketMessage, PushPull, StreamMessage } from '../wire/messages.ts';
+import type { PacketMessage, StreamMessage } from '../wire/messages.ts';
 import { VSN } from '../wire/messages.ts';
 import { AckTable } from './acks.ts';
 import { Awareness } from './awareness.ts';
 import { BroadcastQueue } from './broadcasts.ts';
-import { ExchangeError, JoinError, MemberlistOptionError, StoppedError } from './errors.ts';
+import { JoinError, MemberlistOptionError, StoppedError } from './errors.ts';
 import { Loops } from './loops.ts';
 import { fastLan, resolveTiming, type TimingOptions } from './options.ts';
-import { probe, relayIndirectPing, type ProbeContext } from './probe.ts';
+import { probe, relayIndirectPing, replyAddress, type ProbeContext } from './probe.ts';
 import { StateRules } from './rules.ts';
 import { packetSize } from './sizes.ts';
-import { isDeadOrLeft, MemberTable, snapshot, toPushNodeState, type MemberRecord } from './table.ts';
+import { answerStream, localState, requestPushPull } from './sync.ts';
+import { isDeadOrLeft, MemberTable, snapshot, type MemberRecord } from './table.ts';
 import type { Address, Clock, Member, MemberListener, Random, StreamReply, Transport } from './types.ts';
 
 export const MAX_META_BYTES = 512;
@@ -234,24 +235,10 @@ export class Memberlist {
     }
   }
 
-  #localState(join: boolean): PushPull {
-    return {
-      type: 'pushPull',
-      join,
-      nodes: this.#table.all().map(toPushNodeState),
-      userState: Buffer.alloc(0),
-    };
-  }
-
   async #pushPull(peer: Address, join: boolean): Promise<void> {
-    const reply = await this.#config.transport.exchange(
-      peer,
-      this.#localState(join),
-      this.timing.tcpTimeoutMs,
-    );
-    if (reply.type !== 'pushPull')
-      throw new ExchangeError(peer, reply.type === 'err' ? reply.error : reply.type);
-    if (this.#running) this.#rules.merge(reply.nodes);
+    const state = localState(this.#table, join);
+    const nodes = await requestPushPull(this.#config.transport, peer, state, this.timing.tcpTimeoutMs);
+    if (this.#running) this.#rules.merge(nodes);
   }
 
   #handlePacket(from: Address, message: PacketMessage): void {
@@ -259,9 +246,7 @@ export class Memberlist {
       case 'ping':
         if (message.node !== '' && message.node !== this.name) this.#stats.ignoredMessages++;
         else
-          this.#send(this.#replyAddress(from, message), [
-            { type: 'ackResp', seqNo: message.seqNo, payload: null },
-          ]);
+          this.#send(replyAddress(from, message), [{ type: 'ackResp', seqNo: message.seqNo, payload: null }]);
         return;
       case 'indirectPing':
         return relayIndirectPing(this.#probeContext, from, message);
@@ -283,21 +268,9 @@ export class Memberlist {
 
   async #handleStream(from: Address, message: StreamMessage): Promise<StreamReply> {
     if (!this.#running) throw new StoppedError('answer a stream');
-    if (message.type === 'pushPull') {
-      const reply = this.#localState(message.join);
-      this.#rules.merge(message.nodes);
-      return reply;
-    }
-    if (message.type === 'ping' && (message.node === '' || message.node === this.name)) {
-      return { type: 'ackResp', seqNo: message.seqNo, payload: null };
-    }
+    const reply = answerStream(this.name, this.#table, this.#rules, message);
+    if (reply !== null) return reply;
     this.#stats.ignoredMessages++;
-    return { type: 'err', error: `unexpected ${message.type} message from ${from.port}` };
-  }
-
-  #replyAddress(from: Address, ping: { sourceAddr?: Buffer; sourcePort?: number }): Address {
-    return ping.sourceAddr !== undefined && ping.sourcePort !== undefined
-      ? { addr: ping.sourceAddr, port: ping.sourcePort }
-      : from;
+    return { type: 'err', error: `unexpected ${message.type} message from port ${from.port}` };
   }
 }

@@ -100,12 +100,15 @@ export function probe(context: ProbeContext, target: MemberRecord, done: () => v
   context.send(target, messages);
 }
 
+/** Where to answer: the source address a ping carries (memberlist >= 0.3), else the packet's sender. */
+export function replyAddress(from: Address, request: Ping | IndirectPing): Address {
+  const { sourceAddr, sourcePort } = request;
+  return sourceAddr !== undefined && sourcePort !== undefined ? { addr: sourceAddr, port: sourcePort } : from;
+}
+
 /** Relays an indirect ping: pings the target and forwards its ack, or a nack after the probe timeout. */
 export function relayIndirectPing(context: ProbeContext, from: Address, request: IndirectPing): void {
-  const origin =
-    request.sourceAddr !== undefined && request.sourcePort !== undefined
-      ? { addr: request.sourceAddr, port: request.sourcePort }
-      : from;
+  const origin = replyAddress(from, request);
   const seqNo = context.acks.nextSeq();
   context.acks.expect(seqNo, context.timing.probeTimeoutMs, {
     ack: () => context.send(origin, [{ type: 'ackResp', seqNo: request.seqNo, payload: null }]),
