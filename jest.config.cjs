@@ -1,4 +1,7 @@
-/** Two projects: fast unit tests, and privileged tests with real hosts in network namespaces (run in band). */
+/**
+ * Three projects: fast unit tests; privileged tests with real hosts in network namespaces (run in band);
+ * interop tests against real Go memberlist peers (built by test/interop/build.sh).
+ */
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
@@ -16,6 +19,12 @@ module.exports = {
     {
       displayName: 'netns',
       testMatch: ['<rootDir>/test/netns/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'interop',
+      testMatch: ['<rootDir>/test/interop/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
     },
