@@ -9,8 +9,8 @@ export type ResponderName = (typeof RESPONDER_NAMES)[number];
 export interface CommonOptions {
   only: ResponderName[];
   clientCpu: number;
-  /** Each responder process is measured pinned to each of these CPUs in turn. */
-  responderCpus: number[];
+  /** Each responder process is measured pinned to each of these in turn: a CPU, or 'all' of them. */
+  responderCpus: string[];
 }
 
 function parseOnly(text: string): ResponderName[] {
@@ -38,7 +38,7 @@ function parseCount(flag: string, text: string): number {
 }
 
 /**
- * Parses `--only kernel,c,l2speaker --client-cpu 0 --responder-cpu 0,1` plus the script's own numeric
+ * Parses `--only kernel,c,l2speaker --client-cpu 0 --responder-cpu 0,1,all` plus the script's own numeric
  * flags, given with their defaults. Responders default to the client's CPU and to another one, because
  * waking a process on the CPU that received the frame or on another costs very differently.
  */
@@ -68,7 +68,9 @@ export function parseOptions<K extends string>(
   return {
     only: parseOnly(text.only ?? ''),
     clientCpu: parseCpu('--client-cpu', text['client-cpu'] ?? '0'),
-    responderCpus: (text['responder-cpu'] ?? '0').split(',').map((cpu) => parseCpu('--responder-cpu', cpu)),
+    responderCpus: (text['responder-cpu'] ?? '0')
+      .split(',')
+      .map((cpu) => (cpu === 'all' ? cpu : String(parseCpu('--responder-cpu', cpu)))),
     ...parsed,
   };
 }

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Host } from '../../src/lab/index.ts';
 import { waitForAnswer } from './arping.ts';
@@ -27,7 +27,13 @@ export interface Responder {
 export interface ResponderContext {
   client: Host;
   responder: Host;
-  responderCpu: number;
+  /** A CPU number, or 'all': the process may run on every CPU (a per-CPU responder's natural state). */
+  responderCpu: string;
+}
+
+/** The CPU list taskset takes for a responder CPU option. */
+function tasksetCpus(cpu: string): string {
+  return cpu === 'all' ? `0-${availableParallelism() - 1}` : cpu;
 }
 
 const SPEAKER_READY_MS = 20_000;
@@ -85,9 +91,16 @@ function cResponder(ctx: ResponderContext): Responder {
   return {
     name: 'c',
     ip: C_RESPONDER_IP,
-    cpu: String(ctx.responderCpu),
+    cpu: ctx.responderCpu,
     async start() {
-      const argv = ['taskset', '-c', String(ctx.responderCpu), binary, ctx.responder.ifname, C_RESPONDER_IP];
+      const argv = [
+        'taskset',
+        '-c',
+        tasksetCpus(ctx.responderCpu),
+        binary,
+        ctx.responder.ifname,
+        C_RESPONDER_IP,
+      ];
       child = ctx.responder.spawn(argv, { stdio: ['ignore', 'pipe', 'inherit'] });
       await waitForOutput(child, 'ready');
     },
@@ -104,7 +117,7 @@ function speakerResponder(ctx: ResponderContext): Responder {
   return {
     name: 'l2speaker',
     ip: SPEAKER_VIP,
-    cpu: String(ctx.responderCpu),
+    cpu: ctx.responderCpu,
     async start() {
       writeFileSync(config, SPEAKER_CONFIG);
       const node = join(REPO, 'node_modules/.bin/node');
@@ -121,7 +134,7 @@ function speakerResponder(ctx: ResponderContext): Responder {
       const argv = [
         'taskset',
         '-c',
-        String(ctx.responderCpu),
+        tasksetCpus(ctx.responderCpu),
         node,
         join(REPO, 'bin/l2speaker.js'),
         ...flags,
@@ -152,7 +165,7 @@ export interface ResponderHosts {
 export function makeResponders(
   names: readonly ResponderName[],
   hosts: ResponderHosts,
-  cpus: readonly number[],
+  cpus: readonly string[],
 ): Responder[] {
   const factories: Record<ResponderName, (ctx: ResponderContext) => Responder> = {
     kernel: kernelResponder,
