@@ -10,7 +10,8 @@
         "src/native/core/addrset.c",
         "src/native/core/netif.c",
         "src/native/core/responder.c",
-        "src/native/core/verdict.c"
+        "src/native/core/verdict.c",
+        "src/native/core/worker.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GNU_SOURCE"],

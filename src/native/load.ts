@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { AddonMissingError } from './errors.ts';
-import type { InterfaceInfo, Verdict } from './types.ts';
+import type { AddressCounters, InterfaceInfo, Verdict } from './types.ts';
 
 const ADDON_PATH = join('build', 'Release', 'l2speaker.node');
 
@@ -21,6 +21,7 @@ export interface NativeResponder {
   addMembership(mac: Buffer): void;
   dropMembership(mac: Buffer): void;
   counters(): Record<string, number>;
+  addressCounters(): AddressCounters[];
   close(): void;
 }
 

@@ -1,6 +1,7 @@
 #include "responder_wrap.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 
 #include "errors.h"
@@ -19,6 +20,7 @@ Napi::Function ResponderWrap::Define(Napi::Env env) {
                          InstanceMethod<&ResponderWrap::AddMembership>("addMembership"),
                          InstanceMethod<&ResponderWrap::DropMembership>("dropMembership"),
                          InstanceMethod<&ResponderWrap::Counters>("counters"),
+                         InstanceMethod<&ResponderWrap::AddressCounters>("addressCounters"),
                          InstanceMethod<&ResponderWrap::Close>("close"),
                      });
 }
@@ -123,6 +125,23 @@ Napi::Value ResponderWrap::Counters(const Napi::CallbackInfo &info) {
   Napi::Object counters = Napi::Object::New(info.Env());
   for (unsigned i = 0; i < RC_COUNT; i++) counters.Set(responder_counter_name(i), static_cast<double>(values[i]));
   return counters;
+}
+
+Napi::Value ResponderWrap::AddressCounters(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  size_t count = 0;
+  std::unique_ptr<struct addrset_entry, decltype(&free)> entries(responder_address_counters(Open(env), &count), free);
+  if (!entries) throw SystemError(env, "addressCounters", ENOMEM, ifname_);
+  Napi::Array result = Napi::Array::New(env, count);
+  for (size_t i = 0; i < count; i++) {
+    const struct addrset_entry &entry = entries.get()[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("ip", Napi::Buffer<uint8_t>::Copy(env, entry.ip, entry.len));
+    item.Set("requests", static_cast<double>(entry.requests));
+    item.Set("responses", static_cast<double>(entry.responses));
+    result.Set(static_cast<uint32_t>(i), item);
+  }
+  return result;
 }
 
 Napi::Value ResponderWrap::Close(const Napi::CallbackInfo &info) {

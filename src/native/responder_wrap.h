@@ -1,4 +1,4 @@
-// The JavaScript face of core/responder: a class whose instances own one socket and one thread.
+// The JavaScript face of core/responder: a class whose instances own a socket and a thread per CPU.
 #ifndef L2_RESPONDER_WRAP_H
 #define L2_RESPONDER_WRAP_H
 
@@ -34,6 +34,7 @@ class ResponderWrap : public Napi::ObjectWrap<ResponderWrap> {
   Napi::Value DropMembership(const Napi::CallbackInfo &info);
   Napi::Value Membership(const Napi::CallbackInfo &info, bool add);
   Napi::Value Counters(const Napi::CallbackInfo &info);
+  Napi::Value AddressCounters(const Napi::CallbackInfo &info);
   Napi::Value Close(const Napi::CallbackInfo &info);
 
   std::string ifname_;

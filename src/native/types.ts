@@ -26,7 +26,17 @@ export interface VerdictContext {
   owned: Buffer[];
 }
 
-/** One interface's responder: answers ARP and NDP for owned addresses on a native thread. */
+/** One owned address's counters (MetalLB's layer2 requests_received / responses_sent). */
+export interface AddressCounters {
+  /** 4 bytes (IPv4) or 16 (IPv6). */
+  ip: Buffer;
+  /** Frames whose verdict was a reply for this address. */
+  requests: number;
+  /** Of those, replies sent. */
+  responses: number;
+}
+
+/** One interface's responder: answers ARP and NDP for owned addresses on a native thread per CPU. */
 export interface Responder {
   readonly ifindex: number;
   /** Answer for this IPv4 (4 bytes) or IPv6 (16 bytes) address; adding twice is harmless. */
@@ -42,7 +52,9 @@ export interface Responder {
   dropMembership(mac: Buffer): void;
   /** Frames per verdict reason, plus received, sent, send-errors, receive-errors, conflict-dropped. */
   counters(): Record<string, number>;
-  /** Stops the thread and closes the socket; idempotent. */
+  /** Every owned address with its counters, in no order; a removed address's counters are gone. */
+  addressCounters(): AddressCounters[];
+  /** Stops the threads and closes the sockets; idempotent. */
   close(): void;
 }
 

@@ -1,7 +1,14 @@
 /** Typed wrappers over the raw addon: argument shapes as the API promises, errors as NativeError. */
 import { callNative } from './errors.ts';
 import { loadAddon, type NativeGroupMemberships, type NativeResponder } from './load.ts';
-import type { GroupMemberships, InterfaceInfo, Responder, Verdict, VerdictContext } from './types.ts';
+import type {
+  AddressCounters,
+  GroupMemberships,
+  InterfaceInfo,
+  Responder,
+  Verdict,
+  VerdictContext,
+} from './types.ts';
 
 class OpenResponder implements Responder {
   readonly ifindex: number;
@@ -40,6 +47,10 @@ class OpenResponder implements Responder {
     return callNative(() => this.#native.counters());
   }
 
+  addressCounters(): AddressCounters[] {
+    return callNative(() => this.#native.addressCounters());
+  }
+
   close(): void {
     this.#native.close();
   }
@@ -66,7 +77,7 @@ class OpenGroupMemberships implements GroupMemberships {
 }
 
 /**
- * Opens an AF_PACKET socket on `ifname` and starts its responder thread. `onConflict` receives each
+ * Opens an AF_PACKET socket per CPU on `ifname` and starts their responder threads. `onConflict` receives each
  * frame in which another host claims an owned address. Needs CAP_NET_RAW (NativeError EPERM).
  * The process stays alive while a responder is open.
  */

@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the native verdict and the owned-address set (built by run.sh under ASan and
  * UBSan). Input: byte 0 chooses the context, the rest is the frame; the same bytes then drive a
- * sequence of set operations checked against a plain array.
+ * sequence of set operations, per-address counts included, checked against plain arrays.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +72,31 @@ static size_t make_key(unsigned index, uint8_t ip[16]) {
   return index < 256 ? 4 : 16;
 }
 
+/* addrset_entries must list exactly the members, each with its counts since it was last added. */
+static void check_entries(struct addrset *set, const bool reference[KEYS], const uint64_t requests[KEYS],
+                          const uint64_t responses[KEYS], size_t count) {
+  size_t n = SIZE_MAX;
+  struct addrset_entry *entries = addrset_entries(set, &n);
+  CHECK(entries != NULL && n == count);
+  uint8_t ip[16];
+  for (size_t e = 0; e < n; e++) {
+    bool found = false;
+    for (unsigned index = 0; index < KEYS && !found; index++) {
+      size_t key_len = make_key(index, ip);
+      if (!reference[index] || entries[e].len != key_len || memcmp(entries[e].ip, ip, key_len) != 0) continue;
+      CHECK(entries[e].requests == requests[index] && entries[e].responses == responses[index]);
+      found = true;
+    }
+    CHECK(found);
+  }
+  free(entries);
+}
+
 static void check_addrset(const uint8_t *data, size_t len) {
   struct addrset *set = addrset_new();
   CHECK(set != NULL);
   bool reference[KEYS] = {false}, touched[KEYS] = {false};
+  uint64_t requests[KEYS] = {0}, responses[KEYS] = {0};
   size_t count = 0;
   uint8_t ip[16];
   for (size_t i = 0; i + 1 < len && i < 2 * MAX_OPS; i += 2) {
@@ -86,6 +108,7 @@ static void check_addrset(const uint8_t *data, size_t len) {
       case 1: /* adds twice as often as removes, so the set grows */
         CHECK(addrset_add(set, ip, key_len) == !reference[index]);
         count += !reference[index];
+        if (!reference[index]) requests[index] = responses[index] = 0;
         reference[index] = true;
         break;
       case 2:
@@ -93,11 +116,18 @@ static void check_addrset(const uint8_t *data, size_t len) {
         count -= reference[index];
         reference[index] = false;
         break;
-      default:
+      default: {
+        /* A lookup, then a count as the responder makes it: bit 3 says whether the reply went out. */
+        bool responded = (data[i] >> 3) & 1;
         CHECK(addrset_contains(set, ip, key_len) == reference[index]);
+        addrset_count(set, ip, key_len, responded);
+        requests[index] += reference[index];
+        responses[index] += reference[index] && responded;
+      }
     }
     CHECK(addrset_size(set) == count);
   }
+  check_entries(set, reference, requests, responses, count);
   /* Every key this input touched, and a sample of the others (checking all 512 halves the speed). */
   for (unsigned index = 0; index < KEYS; index++) {
     if (!touched[index] && index % 16 != 0) continue;

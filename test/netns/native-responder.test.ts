@@ -4,6 +4,7 @@
  * arping and ndisc6 clients in the other.
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -87,6 +88,27 @@ async function counters(fixture: Fixture): Promise<Record<string, number>> {
   return (await fixture.send('counters')).counters as Record<string, number>;
 }
 
+interface AddressCounters {
+  ip: string;
+  requests: number;
+  responses: number;
+}
+
+async function addressCounters(fixture: Fixture): Promise<AddressCounters[]> {
+  const { addresses } = (await fixture.send('addresses')) as { addresses: AddressCounters[] };
+  return addresses.sort((a, b) => a.ip.localeCompare(b.ip));
+}
+
+/** Voluntary context switches (wake-ups) of the thread pinned to each CPU, keyed by CPU. */
+async function wakeupsByCpu(fixture: Fixture): Promise<Map<string, number>> {
+  const { threads } = (await fixture.send('pinned')) as { threads: { cpu: string; wakeups: number }[] };
+  return new Map(threads.map(({ cpu, wakeups }) => [cpu, wakeups]));
+}
+
+function answers(output: string): number {
+  return output.match(/bytes from/g)?.length ?? 0;
+}
+
 let responder: Fixture;
 let mac: string;
 
@@ -99,7 +121,9 @@ beforeAll(async () => {
   responder = new Fixture(['ip', 'netns', 'exec', SPEAKER, node24, fixture, 'eth0']);
   const ready = await responder.next();
   expect(ready).toMatchObject({ event: 'ready', ifindex: expect.any(Number) });
-  expect(ready.opened).toEqual([expect.stringMatching(/^socket:/), 'anon_inode:[eventfd]']);
+  // One socket per CPU (a fanout group) and the eventfd that stops their threads.
+  const sockets = Array.from({ length: cpus().length }, () => expect.stringMatching(/^socket:/));
+  expect([...(ready.opened as string[])].sort()).toEqual(['anon_inode:[eventfd]', ...sockets]);
   mac = String(ready.mac);
 }, 30_000);
 
@@ -126,6 +150,44 @@ describe('native responder in a network namespace', () => {
     expect(after['not-owned']).toBeGreaterThanOrEqual(2);
     expect(after.sent).toBe(after['arp-request']);
     expect(after['send-errors']).toBe(0);
+    // Per address: requests answered and replies sent; the unowned address has no entry.
+    const [counted] = await addressCounters(responder);
+    expect(counted).toEqual({ ip: '192.0.2.10', requests: after['arp-request'], responses: after.sent });
+    expect(await addressCounters(responder)).toHaveLength(1);
+  }, 30_000);
+
+  test('answers whichever CPU a request arrives on, on a thread pinned to that CPU', async () => {
+    const before = await addressCounters(responder);
+    const cpuIds = [...Array(cpus().length).keys()].map(String);
+    expect([...(await wakeupsByCpu(responder)).keys()].sort()).toEqual(cpuIds);
+    for (const cpu of cpuIds) {
+      const wakeupsBefore = await wakeupsByCpu(responder);
+      // On a veth the frame is received in the sender's softirq, on the sender's CPU.
+      const output = inNamespace(CLIENT, [
+        'taskset',
+        '-c',
+        cpu,
+        'arping',
+        '-c',
+        '5',
+        '-W',
+        '0.1',
+        '-I',
+        'eth0',
+        '192.0.2.10',
+      ]);
+      expect(answers(output)).toBe(5);
+      const wakeupsAfter = await wakeupsByCpu(responder);
+      for (const other of cpuIds) {
+        const woken = (wakeupsAfter.get(other) ?? 0) - (wakeupsBefore.get(other) ?? 0);
+        // The receiving CPU's thread answered; another CPU's thread was not woken for these frames.
+        if (other === cpu) expect(woken).toBeGreaterThanOrEqual(5);
+        else expect(woken).toBeLessThan(5);
+      }
+    }
+    const [after] = await addressCounters(responder);
+    expect(after?.requests).toBe((before[0]?.requests ?? 0) + 5 * cpuIds.length);
+    expect(after?.responses).toBe(after?.requests);
   }, 30_000);
 
   test('answers a neighbour solicitation for an owned IPv6 address', async () => {
@@ -139,12 +201,19 @@ describe('native responder in a network namespace', () => {
     const after = await counters(responder);
     expect(after['ns-multicast']).toBeGreaterThan(before['ns-multicast'] ?? 0);
     expect(after.received).toBeGreaterThan(before.received ?? 0);
+    const ipv6 = (await addressCounters(responder)).find(({ ip }) => ip === '2001:db8::10');
+    expect(ipv6?.requests).toBe((after['ns-multicast'] ?? 0) - (before['ns-multicast'] ?? 0));
+    expect(ipv6?.responses).toBe(ipv6?.requests);
   }, 30_000);
 
-  test('stops answering a removed address', async () => {
+  test('stops answering a removed address, and its counters are gone', async () => {
     await responder.send('remove 192.0.2.10');
     const output = inNamespace(CLIENT, ['arping', '-c', '2', '-W', '0.2', '-I', 'eth0', '192.0.2.10']);
     expect(output).not.toMatch(/bytes from/);
+    expect((await addressCounters(responder)).map(({ ip }) => ip)).toEqual(['2001:db8::10']);
+    await responder.send('add 192.0.2.10');
+    expect(await addressCounters(responder)).toContainEqual({ ip: '192.0.2.10', requests: 0, responses: 0 });
+    await responder.send('remove 192.0.2.10');
   }, 30_000);
 
   test('passes another host claiming an owned address up as a conflict', async () => {

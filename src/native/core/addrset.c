@@ -3,15 +3,30 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define INITIAL_CAPACITY 64 /* a power of two; grows by doubling */
 
+/* The counters are bumped by responder threads holding the read lock (so relaxed atomics); slots
+ * only move under the write lock, when no thread is bumping. */
 struct slot {
   uint8_t len; /* 0: empty */
   uint8_t ip[16];
+  _Atomic uint64_t requests;
+  _Atomic uint64_t responses;
 };
+
+/* Moves a slot's contents; callers hold the write lock. */
+static void move_slot(struct slot *to, struct slot *from) {
+  to->len = from->len;
+  memcpy(to->ip, from->ip, sizeof to->ip);
+  atomic_store_explicit(&to->requests, atomic_load_explicit(&from->requests, memory_order_relaxed),
+                        memory_order_relaxed);
+  atomic_store_explicit(&to->responses, atomic_load_explicit(&from->responses, memory_order_relaxed),
+                        memory_order_relaxed);
+}
 
 struct addrset {
   pthread_rwlock_t lock;
@@ -66,8 +81,8 @@ static int grow(struct addrset *set) {
   bigger.slots = calloc(bigger.capacity, sizeof *bigger.slots);
   if (!bigger.slots) return -ENOMEM;
   for (size_t i = 0; i < set->capacity; i++) {
-    const struct slot *s = &set->slots[i];
-    if (s->len) bigger.slots[find(&bigger, s->ip, s->len)] = *s;
+    struct slot *s = &set->slots[i];
+    if (s->len) move_slot(&bigger.slots[find(&bigger, s->ip, s->len)], s);
   }
   free(set->slots);
   set->slots = bigger.slots;
@@ -86,8 +101,11 @@ int addrset_add(struct addrset *set, const uint8_t *ip, size_t len) {
       i = find(set, ip, len);
     }
     if (result == 0) {
-      set->slots[i].len = (uint8_t)len;
-      memcpy(set->slots[i].ip, ip, len);
+      struct slot *s = &set->slots[i];
+      s->len = (uint8_t)len;
+      memcpy(s->ip, ip, len);
+      atomic_store_explicit(&s->requests, 0, memory_order_relaxed);
+      atomic_store_explicit(&s->responses, 0, memory_order_relaxed);
       set->count++;
       result = 1;
     }
@@ -111,9 +129,9 @@ int addrset_remove(struct addrset *set, const uint8_t *ip, size_t len) {
     set->count--;
     /* Shift later members of the cluster back so that no lookup stops early at the hole. */
     for (size_t at = (hole + 1) & mask; set->slots[at].len != 0; at = (at + 1) & mask) {
-      const struct slot *s = &set->slots[at];
+      struct slot *s = &set->slots[at];
       if (belongs_before(hash(s->ip, s->len) & mask, hole, at)) {
-        set->slots[hole] = *s;
+        move_slot(&set->slots[hole], s);
         hole = at;
       }
     }
@@ -136,6 +154,36 @@ size_t addrset_size(struct addrset *set) {
   size_t count = set->count;
   pthread_rwlock_unlock(&set->lock);
   return count;
+}
+
+void addrset_count(struct addrset *set, const uint8_t *ip, size_t len, bool responded) {
+  if (!valid_len(len)) return;
+  pthread_rwlock_rdlock(&set->lock);
+  struct slot *s = &set->slots[find(set, ip, len)];
+  if (s->len != 0) {
+    atomic_fetch_add_explicit(&s->requests, 1, memory_order_relaxed);
+    if (responded) atomic_fetch_add_explicit(&s->responses, 1, memory_order_relaxed);
+  }
+  pthread_rwlock_unlock(&set->lock);
+}
+
+struct addrset_entry *addrset_entries(struct addrset *set, size_t *count) {
+  pthread_rwlock_rdlock(&set->lock);
+  /* One spare element so that an empty set still gets a non-NULL array. */
+  struct addrset_entry *entries = calloc(set->count + 1, sizeof *entries);
+  size_t n = 0;
+  for (size_t i = 0; entries && i < set->capacity; i++) {
+    struct slot *s = &set->slots[i];
+    if (s->len == 0) continue;
+    struct addrset_entry *e = &entries[n++];
+    e->len = s->len;
+    memcpy(e->ip, s->ip, s->len);
+    e->requests = atomic_load_explicit(&s->requests, memory_order_relaxed);
+    e->responses = atomic_load_explicit(&s->responses, memory_order_relaxed);
+  }
+  pthread_rwlock_unlock(&set->lock);
+  *count = n;
+  return entries;
 }
 
 bool addrset_owns(void *set, const uint8_t *ip, size_t len) { return addrset_contains(set, ip, len); }

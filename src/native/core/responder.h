@@ -1,7 +1,8 @@
 /*
- * One interface's responder: an AF_PACKET socket with a kernel filter, and a thread that answers
- * ARP requests and neighbour solicitations for owned addresses itself (a round trip through the
- * JavaScript event loop costs 100-140 µs, the thread about 5). Conflicts go to a callback.
+ * One interface's responder: per CPU, an AF_PACKET socket with a kernel filter in one
+ * PACKET_FANOUT_CPU group and a thread pinned to that CPU, answering ARP requests and neighbour
+ * solicitations for owned addresses itself (a round trip through the JavaScript event loop costs
+ * 100-140 µs, a thread on the receiving CPU about 5). Conflicts go to a callback.
  */
 #ifndef L2_RESPONDER_H
 #define L2_RESPONDER_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addrset.h"
 #include "verdict.h"
 
 #ifdef __cplusplus
@@ -37,10 +39,10 @@ struct responder_error {
   int code;
 };
 
-/* Opens the socket on `ifname` and starts the thread; NULL with *error set on failure. */
+/* Opens the sockets on `ifname` and starts the threads; NULL with *error set on failure. */
 struct responder *responder_open(const char *ifname, responder_conflict_fn on_conflict, void *arg,
                                  struct responder_error *error);
-/* Stops the thread (it finishes the frame in hand), closes both descriptors, frees `r`. */
+/* Stops the threads (each finishes the batch in hand), closes every descriptor, frees `r`. */
 void responder_close(struct responder *r);
 
 int responder_ifindex(const struct responder *r);
@@ -52,7 +54,10 @@ void responder_set_mac(struct responder *r, const uint8_t mac[6]);
 int responder_send(struct responder *r, const uint8_t *frame, size_t len);
 /* Joins (add) or leaves a link-layer multicast group; 0 or the errno of setsockopt. */
 int responder_membership(struct responder *r, const uint8_t mac[6], bool add);
+/* The sum over every CPU's worker. */
 void responder_counters(const struct responder *r, uint64_t out[RC_COUNT]);
+/* As addrset_entries: each owned address with its requests and responses; the caller frees. */
+struct addrset_entry *responder_address_counters(struct responder *r, size_t *count);
 /* "received", "sent", ..., or the reason's name for indices below L2R_COUNT. */
 const char *responder_counter_name(unsigned index);
 
