@@ -234,6 +234,26 @@ test('membership in a worker thread: join, synced, events, graceful leave', asyn
   expect((await a.stats()).transport.badPackets).toEqual({});
 });
 
+test('a blocked main thread stalls an in-process member (declared dead) but not a worker member', async () => {
+  const start = (name: string, inProcess: boolean, seeds: string[] = []) =>
+    startMembership({ name, bindAddr: '127.0.0.1', bindPort: 0, meta: META, inProcess, seeds });
+  const observer = await start('observer', false);
+  memberships.push(observer);
+  const seeds = [`127.0.0.1:${observer.port}`];
+  const inWorker = await start('in-worker', false, seeds);
+  const inProcess = await start('in-process', true, seeds);
+  memberships.push(inWorker, inProcess);
+  expect([await inWorker.synced, await inProcess.synced]).toEqual([true, true]);
+  await until(() => observer.members().filter((m) => m.state === 'alive').length === 3, 2000);
+  const left: string[] = [];
+  observer.onChange((event) => event.type === 'leave' && left.push(event.member.name));
+  const blockedUntil = Date.now() + 1500;
+  while (Date.now() < blockedUntil); // the main thread's event loop, in-process member included, stalls
+  await until(() => left.length > 0, 3000);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(left).toEqual(['in-process']);
+});
+
 test('membership in-process: a wrong key never syncs; bad options are refused', async () => {
   const keys = [Buffer.alloc(32, 1)];
   const a = await startMembership({ name: 'a', bindAddr: '127.0.0.1', bindPort: 0, keys, inProcess: true });
