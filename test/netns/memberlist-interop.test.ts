@@ -89,6 +89,26 @@ describe.each(cases)('$version, $security, $direction', (c) => {
   }, 30_000);
 });
 
+describe.each(['v0.5.1', 'v0.2.2'])('%s, one key', (version) => {
+  test('50 Go members join the TypeScript member at once: a push/pull larger than one packet', async () => {
+    const bin = version === 'v0.5.1' ? bins.v051 : bins.v022;
+    const ts = tsMember([key]);
+    await ts.ready();
+    const args = ['-name', 'm', '-bind', GO_ADDR, '-port', '7946', '-count', '50', '-meta-size', '64'];
+    const many = startPeer(bin, [...args, '-keys', key, '-join', `${TS_ADDR}:7946`], {
+      spawn: (argv) => goHost.spawn(argv, { stdio: 'pipe' }),
+    });
+    running.push(many);
+    expect(await many.ready()).toMatchObject({ node: 'm-0', joined: 1 });
+    const joined = (): PeerEvent[] => ts.events.filter((e) => e.event === 'join' && e.node?.startsWith('m-'));
+    await ts.waitFor(() => joined().length >= 50, 10_000);
+    expect(new Set(joined().map((e) => e.node)).size).toBe(50);
+    expect(joined().every((e) => e.meta?.length === 64)).toBe(true);
+    expect(await many.waitFor(joinOf('ts'), 5000)).toMatchObject({ meta: TS_META });
+    expect(many.stderrTail()).not.toMatch(/\[ERR\]/);
+  }, 30_000);
+});
+
 describe.each(['v0.5.1', 'v0.2.2'])('%s with a different key', (version) => {
   test.each(['ts joins go', 'go joins ts'])(
     '%s: refused, neither side sees the other',
