@@ -6,9 +6,10 @@
 import { isIPv6 } from 'node:net';
 import { bindingKey, desiredBindings, diffBindings, type Binding, type DesiredAddress } from './bindings.ts';
 import { announcementFrames, describeConflict, ipBytes, solicitedNodeGroup } from './frames.ts';
-import { parseMac } from '../ether/index.ts';
+import { formatIp, parseMac } from '../ether/index.ts';
 import type { InterfaceState } from './interfaces.ts';
-import type { DataplaneComponents, GroupMembershipsPort, ResponderPort, Timer } from './ports.ts';
+import type { GroupMemberships, Responder } from '../native/index.ts';
+import type { DataplaneComponents, Timer } from './ports.ts';
 
 export interface DataplaneOptions {
   /** When to send the gratuitous ARP / unsolicited NA after gaining an address, in ms from the gain. */
@@ -28,7 +29,7 @@ export const DEFAULT_DATAPLANE_OPTIONS: DataplaneOptions = {
 };
 
 interface OpenInterface {
-  readonly responder: ResponderPort;
+  readonly responder: Responder;
   mac: string;
   bindings: number;
 }
@@ -44,7 +45,7 @@ export class Dataplane {
   readonly #lastConflictAnnouncement = new Map<string, number>();
   #desired: readonly DesiredAddress[] = [];
   #interfaces: InterfaceState[] = [];
-  #groups: GroupMembershipsPort | undefined;
+  #groups: GroupMemberships | undefined;
   #refreshTimer: Timer | undefined;
   #closed = false;
 
@@ -74,6 +75,21 @@ export class Dataplane {
   /** The native counters of every open interface. */
   counters(): Record<string, Record<string, number>> {
     return Object.fromEntries([...this.#open].map(([name, open]) => [name, open.responder.counters()]));
+  }
+
+  /** Requests answered and responses sent per address, summed over interfaces. */
+  addressCounters(): { ip: string; requestsReceived: number; responsesSent: number }[] {
+    const totals = new Map<string, { ip: string; requestsReceived: number; responsesSent: number }>();
+    for (const open of this.#open.values()) {
+      for (const counted of open.responder.addressCounters()) {
+        const ip = formatIp(counted.ip);
+        const total = totals.get(ip) ?? { ip, requestsReceived: 0, responsesSent: 0 };
+        total.requestsReceived += counted.requests;
+        total.responsesSent += counted.responses;
+        totals.set(ip, total);
+      }
+    }
+    return [...totals.values()];
   }
 
   /** Stops answering everything at once, then releases sockets and timers. */
@@ -131,14 +147,14 @@ export class Dataplane {
     return open;
   }
 
-  #joinSolicitedNode(responder: ResponderPort, ip: string): void {
+  #joinSolicitedNode(responder: Responder, ip: string): void {
     const group = solicitedNodeGroup(ip);
     responder.addMembership(group.mac);
     this.#groups ??= this.#components.native.openGroupMemberships();
     this.#groups.join(responder.ifindex, group.address);
   }
 
-  #leaveSolicitedNode(responder: ResponderPort, ip: string): void {
+  #leaveSolicitedNode(responder: Responder, ip: string): void {
     const group = solicitedNodeGroup(ip);
     responder.dropMembership(group.mac);
     this.#groups?.leave(responder.ifindex, group.address);

@@ -2,31 +2,13 @@
  * The collaborators the data plane is given (one `components` object), so tests and simulations can
  * replace the native addon, the interface reader and the clock.
  */
+import type { GroupMemberships, Responder } from '../native/index.ts';
 import type { InterfaceState } from './interfaces.ts';
 
-/** One interface's responder, as the native addon provides it. */
-export interface ResponderPort {
-  readonly ifindex: number;
-  addAddress(ip: Buffer): void;
-  removeAddress(ip: Buffer): void;
-  setMac(mac: Buffer): void;
-  send(frame: Buffer): void;
-  addMembership(mac: Buffer): void;
-  dropMembership(mac: Buffer): void;
-  counters(): Record<string, number>;
-  close(): void;
-}
-
-/** IP-layer multicast memberships (they make the kernel send MLD reports). */
-export interface GroupMembershipsPort {
-  join(ifindex: number, group: Buffer): void;
-  leave(ifindex: number, group: Buffer): void;
-  close(): void;
-}
-
+/** The native addon's entry points, as the data plane uses them. */
 export interface NativePort {
-  openResponder(ifname: string, onConflict: (frame: Buffer) => void): ResponderPort;
-  openGroupMemberships(): GroupMembershipsPort;
+  openResponder(ifname: string, onConflict: (frame: Buffer) => void): Responder;
+  openGroupMemberships(): GroupMemberships;
 }
 
 export interface Timer {

@@ -103,7 +103,10 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     port: options.metricsPort,
     registry: metrics.registry,
     ready: () => true,
-    beforeScrape: () => metrics.setFrameCounts(frameCounts(dataplane.counters())),
+    beforeScrape: () => {
+      metrics.setFrameCounts(frameCounts(dataplane.counters()));
+      metrics.setLayer2Counts(dataplane.addressCounters());
+    },
     status: () => ({
       node: options.nodeName,
       members: [{ name: options.nodeName, addr: options.metricsBindAddress, state: 'alive' }],

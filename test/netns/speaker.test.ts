@@ -183,6 +183,9 @@ describe('speaker in a lab', () => {
     expect(metrics).toMatch(
       /l2speaker_frames_total\{interface="eth0",verdict="reply",reason="arp-request"\} [1-9]/,
     );
+    expect(metrics).toContain('metallb_layer2_requests_received{ip="192.0.2.202"} 2');
+    expect(metrics).toContain('metallb_layer2_responses_sent{ip="192.0.2.202"} 2');
+    expect(metrics).toContain('metallb_layer2_gratuitous_sent{ip="192.0.2.202"} 4');
   });
 
   test('another MAC claiming the VIP is a conflict: counted, answered by one re-announcement per period', async () => {

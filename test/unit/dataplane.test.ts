@@ -65,6 +65,8 @@ function fakeNative(): { native: NativePort; responders: FakeResponder[]; groups
         addMembership: (mac) => r.memberships.push(mac.toString('hex')),
         dropMembership: (mac) => r.memberships.splice(r.memberships.indexOf(mac.toString('hex')), 1),
         counters: () => ({ received: 0 }),
+        addressCounters: () =>
+          [...r.addresses].map((ip) => ({ ip: Buffer.from(ip, 'hex'), requests: 1, responses: 1 })),
         close: () => (r.closed = true),
       };
     },
@@ -133,6 +135,16 @@ describe('Dataplane', () => {
     clock.advance(2000);
     expect(announced.filter((a) => a === 'gain 192.0.2.201 eth0')).toHaveLength(4);
     expect(responders[0]?.sent).toHaveLength(8);
+    dataplane.close();
+  });
+
+  test('per-address counters are reported by IP text', () => {
+    const { dataplane } = setup();
+    dataplane.apply([web4, web6]);
+    expect(dataplane.addressCounters().sort((a, b) => a.ip.localeCompare(b.ip))).toEqual([
+      { ip: '192.0.2.201', requestsReceived: 1, responsesSent: 1 },
+      { ip: '2001:db8::201', requestsReceived: 1, responsesSent: 1 },
+    ]);
     dataplane.close();
   });
 
