@@ -1,6 +1,7 @@
 /**
  * Command-line flags and environment, parsed into one typed, documented options object.
  */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 
 export interface SpeakerOptions {
@@ -13,6 +14,19 @@ export interface SpeakerOptions {
   readonly metricsBindAddress: string;
   readonly metricsPort: number;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** memberlist; undefined bind address = no memberlist (this node is the only member). */
+  readonly memberlist: MemberlistFlags | undefined;
+}
+
+export interface MemberlistFlags {
+  readonly bindAddr: string;
+  readonly bindPort: number;
+  /** Seeds to join, 'host:port'. */
+  readonly peers: readonly string[];
+  /** Directory holding `secretkey` (the memberlist Secret); undefined = plaintext gossip. */
+  readonly secretKeyPath: string | undefined;
+  readonly keyDerivation: 'metallb' | 'sha256';
+  readonly joinTimeoutMs: number;
 }
 
 export class UsageError extends Error {
@@ -36,17 +50,62 @@ Options:
   --metrics-bind-address ADDR   address of the HTTP endpoints (default 0.0.0.0)
   --metrics-port PORT           port of /metrics, /livez, /readyz, /status (default 7472)
   --log-level LEVEL             error, warn, info or debug (default info)
+
+Membership (HashiCorp memberlist, wire-compatible with MetalLB's speakers):
+  --ml-bindaddr ADDR            bind memberlist here; without it this node is the only member
+                                (env METALLB_ML_BIND_ADDR)
+  --ml-bindport PORT            UDP and TCP port (default 7946; env METALLB_ML_BIND_PORT)
+  --ml-peers HOST:PORT,...      seeds to join (standalone mode)
+  --ml-secret-key-path DIR      read DIR/secretkey, the memberlist Secret; gossip is then encrypted
+                                and plaintext refused (env METALLB_ML_SECRET_KEY_PATH)
+  --ml-key-derivation KIND      metallb (default: as MetalLB derives its key) or sha256
+  --ml-join-timeout-ms MS       announce nothing until synced with a seed or this passed (default 10000)
   -h, --help                    show this help
 `;
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--metrics-port: "${value}" is not a port number (0-65535)`, '--metrics-port');
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag}: "${value}" is not an integer from ${min} to ${max}`, flag);
   }
-  return port;
+  return number;
+}
+
+function parseMemberlist(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+): MemberlistFlags | undefined {
+  const text = (flag: string, envName?: string): string | undefined => {
+    const value = values[flag];
+    return typeof value === 'string' ? value : envName === undefined ? undefined : env[envName];
+  };
+  const bindAddr = text('ml-bindaddr', 'METALLB_ML_BIND_ADDR');
+  if (bindAddr === undefined || bindAddr === '') return undefined;
+  if (isIP(bindAddr) === 0)
+    throw new UsageError(`--ml-bindaddr: "${bindAddr}" is not an IP address`, '--ml-bindaddr');
+  const derivation = text('ml-key-derivation') ?? 'metallb';
+  if (derivation !== 'metallb' && derivation !== 'sha256') {
+    throw new UsageError(
+      `--ml-key-derivation: "${derivation}" is not metallb or sha256`,
+      '--ml-key-derivation',
+    );
+  }
+  const peers = (text('ml-peers') ?? '').split(',').filter((peer) => peer !== '');
+  for (const peer of peers) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(peer)) {
+      throw new UsageError(`--ml-peers: "${peer}" is not HOST:PORT`, '--ml-peers');
+    }
+  }
+  return {
+    bindAddr,
+    bindPort: parseInteger('--ml-bindport', text('ml-bindport', 'METALLB_ML_BIND_PORT') ?? '7946', 0, 65535),
+    peers,
+    secretKeyPath: text('ml-secret-key-path', 'METALLB_ML_SECRET_KEY_PATH') || undefined,
+    keyDerivation: derivation,
+    joinTimeoutMs: parseInteger('--ml-join-timeout-ms', text('ml-join-timeout-ms') ?? '10000', 0, 600_000),
+  };
 }
 
 function parseLabels(value: string): Record<string, string> {
@@ -82,6 +141,12 @@ export function parseOptions(
         'metrics-bind-address': { type: 'string', default: '0.0.0.0' },
         'metrics-port': { type: 'string', default: '7472' },
         'log-level': { type: 'string', default: 'info' },
+        'ml-bindaddr': { type: 'string' },
+        'ml-bindport': { type: 'string' },
+        'ml-peers': { type: 'string' },
+        'ml-secret-key-path': { type: 'string' },
+        'ml-key-derivation': { type: 'string' },
+        'ml-join-timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -100,7 +165,8 @@ export function parseOptions(
     nodeName,
     nodeLabels: parseLabels(values['node-labels']),
     metricsBindAddress: values['metrics-bind-address'],
-    metricsPort: parsePort(values['metrics-port']),
+    metricsPort: parseInteger('--metrics-port', values['metrics-port'], 0, 65535),
     logLevel: parseLogLevel(values['log-level']),
+    memberlist: parseMemberlist(values, env),
   };
 }

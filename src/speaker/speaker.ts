@@ -1,13 +1,15 @@
 /**
- * The composition root for standalone mode: config file -> model -> this node's addresses -> data plane,
- * with the HTTP endpoints beside it. Without memberlist this node is the only member, so it owns every
- * advertised address.
+ * The composition root for standalone mode: config file + live members -> plan -> data plane, with the
+ * HTTP endpoints beside it. Without memberlist this node is the only member, so it owns every advertised
+ * address.
  */
-import { advertisedServices, loadConfigFile, watchConfig, type Model } from '../config/index.ts';
+import { loadConfigFile, watchConfig } from '../config/index.ts';
 import { Dataplane, readInterfaces, systemClock, type DesiredAddress } from '../dataplane/index.ts';
 import { createMetrics, startHttpServer, type FrameCount } from '../metrics/index.ts';
 import { openGroupMemberships, openResponder } from '../native/index.ts';
+import { memberlistCluster, soloCluster } from './cluster.ts';
 import type { SpeakerOptions } from './options.ts';
+import { planAddresses } from './plan.ts';
 import type winston from 'winston';
 
 export interface Speaker {
@@ -21,17 +23,6 @@ interface ServiceStatus {
   readonly name: string;
   readonly ips: readonly string[];
   readonly interfaces: readonly string[];
-}
-
-function desiredAddresses(model: Model, options: SpeakerOptions): DesiredAddress[] {
-  return advertisedServices(model, { name: options.nodeName, labels: { ...options.nodeLabels } }).flatMap(
-    (service) =>
-      service.ips.map((ip) => ({
-        ip,
-        interfaces: service.interfaces,
-        service: `${service.namespace}/${service.name}`,
-      })),
-  );
 }
 
 function serviceStatus(dataplane: Dataplane, desired: readonly DesiredAddress[]): ServiceStatus[] {
@@ -63,6 +54,9 @@ function frameCounts(counters: Record<string, Record<string, number>>): FrameCou
 
 export async function startSpeaker(options: SpeakerOptions, logger: winston.Logger): Promise<Speaker> {
   let model = loadConfigFile(options.config);
+  const cluster = options.memberlist
+    ? await memberlistCluster(options.nodeName, options.memberlist, logger.child({ component: 'memberlist' }))
+    : soloCluster(options.nodeName);
   const metrics = createMetrics();
   const dataplane = new Dataplane({
     native: { openResponder, openGroupMemberships },
@@ -78,19 +72,31 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     },
   });
   let desired: DesiredAddress[] = [];
-  const apply = (next: Model): void => {
-    model = next;
-    desired = desiredAddresses(model, options);
+  // A starting speaker announces nothing until membership is synced: it never claims what it does not own.
+  let synced = false;
+  let stopping = false;
+  const replan = (): void => {
+    if (!synced || stopping) return;
+    desired = planAddresses(
+      model,
+      { name: options.nodeName, labels: options.nodeLabels },
+      cluster.liveMembers(),
+    );
     dataplane.apply(desired);
     metrics.setAnnounced(options.nodeName, desired);
   };
-  apply(model);
+  cluster.onChange(replan);
+  void cluster.synced.then(() => {
+    synced = true;
+    replan();
+  });
 
   const watcher = watchConfig(options.config, {
     onChange: (next) => {
       logger.info('configuration reloaded', { file: options.config });
       metrics.configReloadsTotal.inc({ result: 'ok' });
-      apply(next);
+      model = next;
+      replan();
     },
     onError: (err) => {
       logger.error('configuration rejected, keeping the last good one', err);
@@ -102,14 +108,14 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     host: options.metricsBindAddress,
     port: options.metricsPort,
     registry: metrics.registry,
-    ready: () => true,
+    ready: () => synced && !stopping,
     beforeScrape: () => {
       metrics.setFrameCounts(frameCounts(dataplane.counters()));
       metrics.setLayer2Counts(dataplane.addressCounters());
     },
     status: () => ({
       node: options.nodeName,
-      members: [{ name: options.nodeName, addr: options.metricsBindAddress, state: 'alive' }],
+      members: cluster.members(),
       services: serviceStatus(dataplane, desired),
     }),
   });
@@ -118,8 +124,10 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   return {
     httpPort: server.port,
     async stop() {
+      stopping = true;
       watcher.close();
       dataplane.close();
+      await cluster.leave();
       await server.close();
       logger.info('speaker stopped');
     },

@@ -1,0 +1,73 @@
+/**
+ * The members this speaker elects among: either memberlist (wire-compatible with MetalLB's speakers) or,
+ * without it, this node alone.
+ */
+import { encodeNodeMeta, readSecretKey, startMembership, type MemberSnapshot } from '../memberlist/index.ts';
+import type { MemberlistFlags } from './options.ts';
+import type winston from 'winston';
+
+export interface ClusterView {
+  /** Names of the live members (alive or suspect: a suspect may still refute). */
+  liveMembers(): string[];
+  /** For /status. */
+  members(): readonly { name: string; addr: string; state: string }[];
+  onChange(listener: () => void): void;
+  /** Settles once membership is synced with a seed (true) or the join timeout passed (false). */
+  readonly synced: Promise<boolean>;
+  /** Leaves gracefully, so the others take over at once. */
+  leave(): Promise<void>;
+}
+
+export const SPEAKER_VERSION = '0.1.0';
+
+/** This node as the only member. */
+export function soloCluster(nodeName: string): ClusterView {
+  return {
+    liveMembers: () => [nodeName],
+    members: () => [{ name: nodeName, addr: '', state: 'alive' }],
+    onChange: () => undefined,
+    synced: Promise.resolve(true),
+    leave: async () => undefined,
+  };
+}
+
+function isLive(member: MemberSnapshot): boolean {
+  return member.state === 'alive' || member.state === 'suspect';
+}
+
+export async function memberlistCluster(
+  nodeName: string,
+  flags: MemberlistFlags,
+  logger: winston.Logger,
+): Promise<ClusterView> {
+  const keys =
+    flags.secretKeyPath === undefined ? [] : [readSecretKey(flags.secretKeyPath, flags.keyDerivation)];
+  const membership = await startMembership({
+    name: nodeName,
+    bindAddr: flags.bindAddr,
+    bindPort: flags.bindPort,
+    seeds: flags.peers,
+    keys,
+    meta: encodeNodeMeta({ version: SPEAKER_VERSION, election: 'metallb' }),
+    joinTimeoutMs: flags.joinTimeoutMs,
+  });
+  membership.onChange(({ type, member }) =>
+    logger.info(`member ${type}`, { member: member.name, state: member.state }),
+  );
+  void membership.synced.then((synced) =>
+    synced
+      ? logger.info('membership synced', { members: membership.members().length })
+      : logger.warn('no seed answered within the join timeout; announcing from what is known'),
+  );
+  return {
+    liveMembers: () =>
+      membership
+        .members()
+        .filter(isLive)
+        .map((m) => m.name),
+    members: () => membership.members().map(({ name, addr, state }) => ({ name, addr, state })),
+    onChange: (listener) => void membership.onChange(listener),
+    synced: membership.synced,
+    leave: () => membership.leave(1000),
+  };
+}
