@@ -54,7 +54,7 @@ export function parseOptions<K extends string>(
     options: {
       only: { type: 'string', default: RESPONDER_NAMES.join(',') },
       'client-cpu': { type: 'string', default: '0' },
-      'responder-cpu': { type: 'string', default: availableParallelism() > 1 ? '0,1' : '0' },
+      'responder-cpu': { type: 'string', default: availableParallelism() > 1 ? '0,1,all' : '0' },
       ...numericFlags,
     },
   });
