@@ -14,10 +14,7 @@ const everyone = (): boolean => true;
 /** The candidates in order of preference for a service whose first IP is `firstIp` (Go text form). */
 export function preference(mode: ElectionMode, candidates: readonly Candidate[], firstIp: string): string[] {
   if (mode === 'metallb') return metallbPreference(candidates, firstIp);
-  return ringPreference(
-    candidates.map(({ name }) => name),
-    firstIp,
-  );
+  return ringPreference(candidates, firstIp);
 }
 
 /**
@@ -31,11 +28,7 @@ export function electOwner(
   isEligible: (name: string) => boolean = everyone,
 ): string | undefined {
   if (mode === 'ring') {
-    return ringOwner(
-      candidates.map(({ name }) => name),
-      firstIp,
-      isEligible,
-    );
+    return ringOwner(candidates, firstIp, isEligible);
   }
   return metallbPreference(candidates, firstIp).find(isEligible);
 }

@@ -4,6 +4,7 @@
  * joins only the services it takes move, so a membership change disturbs as few IPs as possible.
  */
 import HashRing from 'hashring';
+import type { Candidate } from './types.ts';
 
 /** Hash inputs per member; each gives `replicas` (4) points on the ring: 160 points per member. */
 const RING_VNODES = 40;
@@ -15,42 +16,60 @@ const RING_VNODES = 40;
  */
 const GLOBAL_VNODE_COUNT = 0;
 
-/** Planning asks once per service with the same members: keep the last few rings. */
-const MEMO_SIZE = 8;
+/** Planning asks once per service with the same members: keep the last few rings by sorted names. */
+const MEMO_SIZE = 16;
 const memo = new Map<string, HashRing>();
 
 function ringFor(members: readonly string[]): HashRing {
   const names = [...new Set(members)].sort();
   const key = JSON.stringify(names);
-  const cached = memo.get(key);
-  if (cached !== undefined) {
-    memo.delete(key);
-    memo.set(key, cached);
-    return cached;
-  }
-  const servers = Object.fromEntries(names.map((name) => [name, { vnodes: RING_VNODES }]));
-  const ring = new HashRing(servers, 'md5', { 'vnode count': GLOBAL_VNODE_COUNT });
+  const ring =
+    memo.get(key) ??
+    new HashRing(Object.fromEntries(names.map((name) => [name, { vnodes: RING_VNODES }])), 'md5', {
+      'vnode count': GLOBAL_VNODE_COUNT,
+    });
+  memo.delete(key);
   memo.set(key, ring);
   const oldest = memo.keys().next().value;
   if (memo.size > MEMO_SIZE && oldest !== undefined) memo.delete(oldest);
   return ring;
 }
 
-/** Every member, in the order of the ring walked from the hash of `firstIp`. */
-export function ringPreference(members: readonly string[], firstIp: string): string[] {
-  if (members.length === 0) return [];
-  return ringFor(members).range(firstIp);
+/**
+ * A caller usually passes one candidates array for all its services: find its ring without sorting,
+ * after checking the names are still those seen (the array may have been refilled).
+ */
+const byArray = new WeakMap<
+  readonly Candidate[],
+  { readonly names: readonly string[]; readonly ring: HashRing }
+>();
+
+function ringOf(candidates: readonly Candidate[]): HashRing {
+  const known = byArray.get(candidates);
+  const same =
+    known?.names.length === candidates.length && known.names.every((name, i) => name === candidates[i]?.name);
+  if (known !== undefined && same) return known.ring;
+  const names = candidates.map(({ name }) => name);
+  const ring = ringFor(names);
+  byArray.set(candidates, { names, ring });
+  return ring;
 }
 
-/** The first member on the walk from `firstIp` that `isEligible` accepts. */
+/** Every candidate, in the order of the ring walked from the hash of `firstIp`; weights are ignored. */
+export function ringPreference(candidates: readonly Candidate[], firstIp: string): string[] {
+  if (candidates.length === 0) return [];
+  return ringOf(candidates).range(firstIp);
+}
+
+/** The first candidate on the walk from `firstIp` that `isEligible` accepts. */
 export function ringOwner(
-  members: readonly string[],
+  candidates: readonly Candidate[],
   firstIp: string,
   isEligible: (name: string) => boolean,
 ): string | undefined {
-  if (members.length === 0) return undefined;
+  if (candidates.length === 0) return undefined;
   // The nearest member is nearly always eligible; the full walk only when it is not.
-  const [nearest] = ringFor(members).range(firstIp, 1);
+  const [nearest] = ringOf(candidates).range(firstIp, 1);
   if (nearest !== undefined && isEligible(nearest)) return nearest;
-  return ringPreference(members, firstIp).find(isEligible);
+  return ringPreference(candidates, firstIp).find(isEligible);
 }
