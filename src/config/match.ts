@@ -36,7 +36,7 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
 }
 
 /** A list of selectors where any may match, and an empty list matches everything. */
-function anySelectorMatches(selectors: readonly LabelSelector[], labels: Labels): boolean {
+export function anySelectorMatches(selectors: readonly LabelSelector[], labels: Labels): boolean {
   return selectors.length === 0 || selectors.some((selector) => selectorMatches(selector, labels));
 }
 
@@ -49,7 +49,7 @@ export function ipInPool(pool: IPAddressPool, ip: string): boolean {
 }
 
 /** As MetalLB: an advertisement naming no pools and no pool selectors covers every pool. */
-function selectsPool(ad: L2Advertisement, pool: IPAddressPool): boolean {
+export function selectsPool(ad: L2Advertisement, pool: IPAddressPool): boolean {
   const { ipAddressPools, ipAddressPoolSelectors } = ad.spec;
   if (ipAddressPools.length === 0 && ipAddressPoolSelectors.length === 0) return true;
   return (
@@ -66,7 +66,8 @@ export interface MatchOptions {
   readonly loadBalancerClass?: string;
 }
 
-function servedHere(svc: Service, options: MatchOptions): boolean {
+/** A LoadBalancer service of the class this speaker serves. */
+export function servedHere(svc: Service, options: MatchOptions): boolean {
   return svc.spec.type === 'LoadBalancer' && svc.spec.loadBalancerClass === options.loadBalancerClass;
 }
 
@@ -95,7 +96,14 @@ function mergeInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
   return [...names].sort();
 }
 
-function advertise(svc: Service, pools: readonly CompiledPool[]): AdvertisedService | undefined {
+/** One service as one node would announce it, with the advertisements that make it so. */
+export interface NodeAdvertisement {
+  readonly service: AdvertisedService;
+  /** The L2Advertisements matching the node and the service for at least one of its IPs. */
+  readonly advertisements: readonly L2Advertisement[];
+}
+
+function advertise(svc: Service, pools: readonly CompiledPool[]): NodeAdvertisement | undefined {
   const ips: string[] = [];
   const poolNames = new Set<string>();
   const ads = new Set<L2Advertisement>();
@@ -113,13 +121,14 @@ function advertise(svc: Service, pools: readonly CompiledPool[]): AdvertisedServ
     for (const ad of matching) ads.add(ad);
   }
   if (ips.length === 0) return undefined;
-  return {
+  const service = {
     namespace: svc.metadata.namespace,
     name: svc.metadata.name,
     ips,
     interfaces: mergeInterfaces(ads),
     pools: [...poolNames].sort(),
   };
+  return { service, advertisements: [...ads] };
 }
 
 function compareServices(a: AdvertisedService, b: AdvertisedService): number {
@@ -142,7 +151,17 @@ export function advertisedServices(
   for (const svc of model.services) {
     if (!servedHere(svc, options)) continue;
     const advertised = advertise(svc, pools);
-    if (advertised !== undefined) result.push(advertised);
+    if (advertised !== undefined) result.push(advertised.service);
   }
   return result.sort(compareServices);
+}
+
+/** How `svc` would be announced from `node`, or undefined when no IP of it is advertised there. */
+export function advertisementOnNode(
+  model: Model,
+  node: NodeInfo,
+  svc: Service,
+  options: MatchOptions = {},
+): NodeAdvertisement | undefined {
+  return servedHere(svc, options) ? advertise(svc, compilePools(model, node)) : undefined;
 }

@@ -6,10 +6,19 @@ import { ConfigError } from './errors.ts';
 import type { DocumentRef } from './errors.ts';
 import { arrayField, fail, isObject, optionalString } from './fields.ts';
 import type { RawObject, ReadContext } from './fields.ts';
+import { endpointSlice, node } from './cluster-state.ts';
 import { ipAddressPool, isSupportedKind, l2Advertisement, service, supportedKinds } from './resources.ts';
-import type { IPAddressPool, L2Advertisement, Model, Service } from './types.ts';
+import type { EndpointSlice, IPAddressPool, L2Advertisement, Model, Node, Service } from './types.ts';
 
-type Resource = IPAddressPool | L2Advertisement | Service;
+type Resource = IPAddressPool | L2Advertisement | Service | Node | EndpointSlice;
+
+const readers = {
+  IPAddressPool: ipAddressPool,
+  L2Advertisement: l2Advertisement,
+  Service: service,
+  Node: node,
+  EndpointSlice: endpointSlice,
+};
 
 interface Located<T> {
   readonly ctx: ReadContext;
@@ -38,8 +47,7 @@ function readResource(ctx: ReadContext, obj: RawObject): Located<Resource> {
   if (apiVersion !== supportedKinds[kind]) {
     fail(named, 'apiVersion', `is not ${supportedKinds[kind]}`, { value: apiVersion ?? null });
   }
-  const read = { IPAddressPool: ipAddressPool, L2Advertisement: l2Advertisement, Service: service }[kind];
-  return { ctx: named, resource: read(named, obj) };
+  return { ctx: named, resource: readers[kind](named, obj) };
 }
 
 /** One document's objects: the document itself, or the items of a `kind: List`. */
@@ -63,9 +71,8 @@ function rejectDuplicates(found: readonly Located<Resource>[]): void {
   const seen = new Map<string, Located<Resource>>();
   for (const entry of found) {
     const { kind, metadata } = entry.resource;
-    // Pools and advertisements are referenced by name alone; services are namespaced.
-    const key =
-      kind === 'Service' ? `${kind}/${metadata.namespace}/${metadata.name}` : `${kind}/${metadata.name}`;
+    // Pools, advertisements and nodes are referenced by name alone; services and slices are namespaced.
+    const key = `${kind}/${namespaced(entry.resource)}${metadata.name}`;
     const first = seen.get(key);
     if (first !== undefined) {
       fail(entry.ctx, 'metadata.name', `is already used by ${where(first.ctx.document)}`, {
@@ -92,9 +99,16 @@ function rejectOverlaps(pools: readonly Located<IPAddressPool>[]): void {
   }
 }
 
+/** The namespace prefix of an object's identity: empty for kinds referenced by name alone. */
+function namespaced(resource: Resource): string {
+  return resource.kind === 'Service' || resource.kind === 'EndpointSlice'
+    ? `${resource.metadata.namespace}/`
+    : '';
+}
+
 function byNamespaceAndName(a: Resource, b: Resource): number {
-  const ka = `${a.metadata.namespace}/${a.metadata.name}`;
-  const kb = `${b.metadata.namespace}/${b.metadata.name}`;
+  const ka = `${'namespace' in a.metadata ? a.metadata.namespace : ''}/${a.metadata.name}`;
+  const kb = `${'namespace' in b.metadata ? b.metadata.namespace : ''}/${b.metadata.name}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
@@ -124,6 +138,12 @@ function buildModel(found: readonly Located<Resource>[]): Model {
     services: ofKind(found, 'Service')
       .map((entry) => entry.resource)
       .sort(byNamespaceAndName),
+    nodes: ofKind(found, 'Node')
+      .map((entry) => entry.resource)
+      .sort(byNamespaceAndName),
+    endpointSlices: ofKind(found, 'EndpointSlice')
+      .map((entry) => entry.resource)
+      .sort(byNamespaceAndName),
   });
 }
 
@@ -136,7 +156,7 @@ export function modelFromObjects(objects: readonly unknown[], source: string): M
 
 /**
  * Parses a standalone configuration: YAML documents separated by `---`, each an IPAddressPool,
- * L2Advertisement, Service or a `kind: List` of them. Empty documents are skipped.
+ * L2Advertisement, Service, Node, EndpointSlice or a `kind: List` of them. Empty documents are skipped.
  * @throws ConfigError naming the source, document, field and value at fault.
  */
 export function parseConfig(text: string, source: string): Model {

@@ -23,6 +23,8 @@ export const supportedKinds = {
   IPAddressPool: 'metallb.io/v1beta1',
   L2Advertisement: 'metallb.io/v1beta1',
   Service: 'v1',
+  Node: 'v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
 } as const;
 
 export type SupportedKind = keyof typeof supportedKinds;
@@ -120,6 +122,9 @@ function ingressIPs(ctx: ReadContext, obj: RawObject): readonly string[] {
   return ips;
 }
 
+/** MetalLB's IP-sharing annotations, the current name first. */
+const sharingAnnotations = ['metallb.io/allow-shared-ip', 'metallb.universe.tf/allow-shared-ip'];
+
 export function service(ctx: ReadContext, obj: RawObject): Service {
   const metadata = objectMeta(ctx, obj);
   const annotations = stringMap(ctx, objectField(ctx, obj, '', 'metadata'), 'metadata', 'annotations');
@@ -138,6 +143,9 @@ export function service(ctx: ReadContext, obj: RawObject): Service {
       loadBalancerClass: optionalString(ctx, spec, 'spec', 'loadBalancerClass'),
     },
     status: { ingressIPs: ingressIPs(ctx, obj) },
+    sharingKey: sharingAnnotations
+      .map((key) => annotations[key])
+      .find((key) => key !== undefined && key !== ''),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The configuration model: MetalLB's IPAddressPool and L2Advertisement (metallb.io/v1beta1) and the
- * parts of core/v1 Service the speaker reads, validated and normalised (defaults filled in). Plain,
- * readonly, deeply frozen data: sources build it, everything else only reads it.
+ * parts of core/v1 Service and Node and discovery.k8s.io/v1 EndpointSlice the speaker reads,
+ * validated and normalised (defaults filled in). Plain, readonly, deeply frozen data: sources build
+ * it, everything else only reads it.
  */
 
 export type IpFamily = 4 | 6;
@@ -89,13 +90,51 @@ export interface Service {
     /** Canonical IPs of status.loadBalancer.ingress[].ip, in their order, without duplicates. */
     readonly ingressIPs: readonly string[];
   };
+  /**
+   * The `metallb.io/allow-shared-ip` annotation (or the older `metallb.universe.tf/allow-shared-ip`):
+   * services with the same key may share IPs. Undefined when absent or empty.
+   */
+  readonly sharingKey: string | undefined;
+}
+
+/** A core/v1 Node: its labels and whether its network is down. Cluster-scoped: no namespace. */
+export interface Node {
+  readonly kind: 'Node';
+  readonly metadata: { readonly name: string; readonly labels: Labels };
+  readonly status: {
+    /** A condition `{type: NetworkUnavailable, status: 'True'}` is present. */
+    readonly networkUnavailable: boolean;
+  };
+}
+
+/** One endpoint of an EndpointSlice, conditions defaulted as Kubernetes defines them. */
+export interface Endpoint {
+  /** The node the endpoint runs on; undefined when the slice does not say. */
+  readonly nodeName: string | undefined;
+  /** Absent in the document reads as true ("unknown state should be interpreted as ready"). */
+  readonly ready: boolean;
+  /** Absent reads as the value of ready. */
+  readonly serving: boolean;
+  /** Absent reads as false. Kept for fidelity; MetalLB's rule does not look at it. */
+  readonly terminating: boolean;
+}
+
+/** A discovery.k8s.io/v1 EndpointSlice, reduced to what eligibility reads. */
+export interface EndpointSlice {
+  readonly kind: 'EndpointSlice';
+  readonly metadata: ObjectMeta;
+  /** The label `kubernetes.io/service-name`: the service in the slice's namespace it belongs to. */
+  readonly serviceName: string;
+  readonly endpoints: readonly Endpoint[];
 }
 
 export interface Model {
-  /** Each list is sorted by namespace, then name. */
+  /** Each list is sorted by namespace, then name (nodes by name). */
   readonly pools: readonly IPAddressPool[];
   readonly advertisements: readonly L2Advertisement[];
   readonly services: readonly Service[];
+  readonly nodes: readonly Node[];
+  readonly endpointSlices: readonly EndpointSlice[];
 }
 
 export interface NodeInfo {

@@ -109,7 +109,13 @@ describe('parseConfig', () => {
     const model = parseConfig(list, 'list.yaml');
     expect(model.pools.map((p) => p.metadata.name)).toEqual(['pool-a']);
     expect(model.services.map((s) => s.metadata.name)).toEqual(['web']);
-    expect(parseConfig('', 'empty.yaml')).toEqual({ pools: [], advertisements: [], services: [] });
+    expect(parseConfig('', 'empty.yaml')).toEqual({
+      pools: [],
+      advertisements: [],
+      services: [],
+      nodes: [],
+      endpointSlices: [],
+    });
   });
 
   it('sorts each kind by namespace and name', () => {
@@ -160,7 +166,7 @@ describe('parseConfig', () => {
       `${pool}---\napiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: { name: x }\n`,
     );
     expect(err.message).toBe(
-      'config.yaml: document 2: kind: "BGPAdvertisement" is not a supported kind (IPAddressPool, L2Advertisement, Service or List)',
+      'config.yaml: document 2: kind: "BGPAdvertisement" is not a supported kind (IPAddressPool, L2Advertisement, Service, Node, EndpointSlice or List)',
     );
   });
 
