@@ -6,16 +6,19 @@
  * be whole again before the next trial (l2speaker members re-join on their own; a Go victim is restarted
  * under a new name, since DefaultLANConfig only re-merges on its 30 s push/pull). Needs root; from the repo:
  *
- *   node_modules/.bin/node bench/membership-failover.ts [--trials 100] [--go-trials 20]
+ *   node_modules/.bin/node bench/membership-failover.ts [--trials 100] [--go-trials 20] [--stall-trials 5]
  *
+ * Then l2speaker members are stopped (SIGSTOP) for 50 to 500 ms each to show which stalls count as failures.
  * Prints p50/p90/p99/max per kind and the ratio Go/l2speaker; writes bench/results/membership-failover.json
- * and membership-failover.png. The clock starts before the `ip link set down` command (conservative).
+ * and membership-failover.png. The clock starts when `link set down` is written to a running `ip -batch`.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLab, type Host, type Lab } from '../src/lab/index.ts';
+import { createLab, type Host } from '../src/lab/index.ts';
 import { buildPeers } from '../test/interop/peers.ts';
 import { drawCdf } from './lib/membership-chart.ts';
+import { openLinkSwitch, type LinkSwitch } from './lib/membership-links.ts';
+import { measureStalls, type StallResult } from './lib/membership-stalls.ts';
 import {
   addressOf,
   isLeaveOf,
@@ -35,9 +38,13 @@ const { values } = parseArgs({
   options: {
     trials: { type: 'string', default: '100' },
     'go-trials': { type: 'string', default: '20' },
+    'stall-trials': { type: 'string', default: '5' },
   },
 });
 const NODES = 5;
+/** Process stalls (SIGSTOP) tried on the l2speaker cluster after its cut trials, `--stall-trials` each. */
+const STALLS_MS = [50, 100, 150, 200, 300, 500];
+let stalls: StallResult[] = [];
 const TRIALS: Record<MemberKind, number> = { ts: Number(values.trials), go: Number(values['go-trials']) };
 /** Per kind: random wait before a cut (phase against the probe cycle) and the removal deadline. */
 const PACE: Record<MemberKind, { settleMs: number; jitterMs: number; deadlineMs: number }> = {
@@ -54,7 +61,7 @@ interface Trial {
   victim: string;
   /** Cut to removal at each other member (ms); null where it was not removed before the deadline. */
   removedAt: (number | null)[];
-  /** How long `ip link set down` took (the cut happened somewhere in it). */
+  /** From writing `link set down` to ip's confirmation (the cut happened within it). */
   cutCommandMs: number;
   /** Restore to whole again (ms), and whether the victim had to be restarted for it. */
   wholeAfterMs: number;
@@ -63,7 +70,7 @@ interface Trial {
   falseRemovals: string[];
 }
 
-async function runKind(lab: Lab, hosts: Host[], kind: MemberKind, goBin: string): Promise<Trial[]> {
+async function runKind(links: LinkSwitch, hosts: Host[], kind: MemberKind, goBin: string): Promise<Trial[]> {
   const members = await startCluster(hosts, Array(NODES).fill(kind), goBin, (i) => `${kind}${i}`);
   const trials: Trial[] = [];
   try {
@@ -75,9 +82,8 @@ async function runKind(lab: Lab, hosts: Host[], kind: MemberKind, goBin: string)
       const { settleMs, jitterMs, deadlineMs } = PACE[kind];
       await sleep(settleMs + Math.random() * jitterMs);
       const marks = others.map((member) => member.peer.events.length);
-      const cutAt = Date.now();
-      await lab.cutLink(victim.host);
-      const cutCommandMs = Date.now() - cutAt;
+      const { writtenAt: cutAt, confirmedAt } = await links.cut(victim.host);
+      const cutCommandMs = confirmedAt - cutAt;
       const seen = await Promise.allSettled(
         others.map((m, i) => m.peer.waitFor(isLeaveOf(victim.name), deadlineMs, marks[i])),
       );
@@ -88,11 +94,12 @@ async function runKind(lab: Lab, hosts: Host[], kind: MemberKind, goBin: string)
           .filter((e) => e.event === 'leave' && e.node !== victim.name)
           .map((e) => `${m.name} saw ${e.node} leave`),
       );
-      const healed = await heal(lab, members, index, kind, goBin, n);
+      const healed = await heal(links, members, index, kind, goBin, n);
       trials.push({ victim: victim.name, removedAt, cutCommandMs, falseRemovals, ...healed });
       const shown = removedAt.map((t) => (t === null ? 'missed' : `${t}`)).join(', ');
       console.log(`${kind} trial ${n + 1}/${TRIALS[kind]}: cut ${victim.name}, removed after ${shown} ms`);
     }
+    if (kind === 'ts') stalls = await measureStalls(members, STALLS_MS, Number(values['stall-trials']));
   } finally {
     await stopAll(members);
   }
@@ -101,7 +108,7 @@ async function runKind(lab: Lab, hosts: Host[], kind: MemberKind, goBin: string)
 
 /** Restores the victim's link and waits until the cluster is whole; replaces `members[index]` if restarted. */
 async function heal(
-  lab: Lab,
+  links: LinkSwitch,
   members: ClusterMember[],
   index: number,
   kind: MemberKind,
@@ -111,11 +118,11 @@ async function heal(
   const victim = members[index] as ClusterMember;
   const restoredAt = Date.now();
   if (kind === 'ts') {
-    await lab.restoreLink(victim.host);
+    await links.restore(victim.host);
     if (await waitWhole(members, 10_000)) return { wholeAfterMs: Date.now() - restoredAt, restarted: false };
   }
   await victim.peer.kill();
-  if (kind === 'go') await lab.restoreLink(victim.host);
+  if (kind === 'go') await links.restore(victim.host);
   const seed = members[(index + 1) % NODES] as ClusterMember;
   members[index] = await startMember({
     kind,
@@ -170,12 +177,15 @@ const started = Date.now();
 const { v051 } = await buildPeers();
 const lab = await createLab({ prefix: 'mf' });
 const results: KindResult[] = [];
+let links: LinkSwitch | undefined;
 try {
   const hosts: Host[] = [];
   for (let i = 0; i < NODES; i++) hosts.push(await lab.addHost(`h${i}`, { ipv4: `192.0.2.${31 + i}/24` }));
+  links = await openLinkSwitch(lab.switchNs, hosts);
   for (const kind of ['ts', 'go'] as const)
-    if (TRIALS[kind] > 0) results.push(summarizeKind(kind, await runKind(lab, hosts, kind, v051)));
+    if (TRIALS[kind] > 0) results.push(summarizeKind(kind, await runKind(links, hosts, kind, v051)));
 } finally {
+  links?.close();
   await lab.destroy();
 }
 
@@ -203,11 +213,18 @@ const ratio = (pick: (s: Summary) => number): number =>
 const ratios = { p50: ratio((s) => s.median), p99: ratio((s) => s.p99) };
 console.log(`Go / l2speaker: p50 ${ratios.p50.toFixed(1)}x, p99 ${ratios.p99.toFixed(1)}x`);
 console.log(`real time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  renderTable(
+    ['l2speaker stall (ms)', 'trials', 'declared dead'],
+    stalls.map((s) => [s.stallMs, s.trials, s.declaredDead]),
+  ),
+);
 const file = writeResults('membership-failover', {
-  command: `node_modules/.bin/node bench/membership-failover.ts --trials ${TRIALS.ts} --go-trials ${TRIALS.go}`,
+  command: `node_modules/.bin/node bench/membership-failover.ts --trials ${TRIALS.ts} --go-trials ${TRIALS.go} --stall-trials ${values['stall-trials']}`,
   nodes: NODES,
   ratioGoOverL2speaker: ratios,
   results,
+  stalls,
 });
 console.log(`wrote ${file}`);
 const png = join(REPO, 'bench/results/membership-failover.png');
