@@ -44,12 +44,14 @@ function lzwBomb(tables: number, lastCode = 4094): Buffer {
   return Buffer.from(out);
 }
 
-/** How long `fn` takes and how much ArrayBuffer memory it leaves allocated, roughly. */
-function measure(fn: () => void): { ms: number; arrayBuffers: number } {
+/**
+ * How much ArrayBuffer memory `fn` leaves allocated, roughly. Wall-clock time is not asserted here (unit
+ * tests on a shared machine would flake); cheapness is shown by memory bounds and by where decoding stops.
+ */
+function measure(fn: () => void): { arrayBuffers: number } {
   const before = process.memoryUsage().arrayBuffers;
-  const start = performance.now();
   fn();
-  return { ms: performance.now() - start, arrayBuffers: process.memoryUsage().arrayBuffers - before };
+  return { arrayBuffers: process.memoryUsage().arrayBuffers - before };
 }
 
 const compressed = (lzw: Buffer): Buffer =>
@@ -72,22 +74,20 @@ describe('LZW decompression bomb', () => {
   // Refusing means producing the cap first: ~120-150 ms warm, ~270 ms cold on the dev VM. Only a TCP stream can
   // carry a bomb this big; the bound is loose so a loaded CI host does not fail it.
   it('is refused at the 20 MiB cap, allocating a small multiple of the cap at most', () => {
-    const { ms, arrayBuffers } = measure(() => {
+    const { arrayBuffers } = measure(() => {
       const err = wireError(() => lzwDecompress(bomb, DEFAULT_LIMITS.maxDecompressedBytes));
       expect(err).toMatchObject({ layer: 'lzw', reason: 'limit-exceeded' });
     });
-    expect(ms).toBeLessThan(1000);
     // The output buffer doubles up to the cap; until GC runs the smaller ones add up to about the cap again.
     expect(arrayBuffers).toBeLessThan(3 * DEFAULT_LIMITS.maxDecompressedBytes);
   });
 
   it('in a packet is refused with a small cap after producing at most that cap', () => {
     const limits = { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 * MiB };
-    const { ms, arrayBuffers } = measure(() => {
+    const { arrayBuffers } = measure(() => {
       const err = wireError(() => decodePacket(compressed(bomb), { requireEncryption: false, limits }));
       expect(err).toMatchObject({ layer: 'lzw', reason: 'limit-exceeded' });
     });
-    expect(ms).toBeLessThan(50);
     expect(arrayBuffers).toBeLessThan(8 * MiB);
   });
 
@@ -97,13 +97,14 @@ describe('LZW decompression bomb', () => {
     expect(err).toMatchObject({ layer: 'lzw', reason: 'limit-exceeded' });
   });
 
-  it('that fits one UDP packet expands to under 1 MiB and is handled in well under 200 ms', () => {
+  it('that fits one UDP packet expands to under 1 MiB and is refused by the packet decoder', () => {
     const packetBomb = lzwBomb(1, 1300);
     const packet = compressed(packetBomb);
     expect(packet.length).toBeLessThanOrEqual(1400);
     expect(lzwDecompress(packetBomb, DEFAULT_LIMITS.maxDecompressedBytes).length).toBeLessThan(MiB);
-    const { ms } = measure(() => wireError(() => decodePacket(packet, { requireEncryption: false })));
-    expect(ms).toBeLessThan(200);
+    expect(wireError(() => decodePacket(packet, { requireEncryption: false }))).toMatchObject({
+      layer: 'message',
+    });
   });
 });
 
@@ -115,12 +116,9 @@ describe('deep nesting', () => {
     ['maps', 0x81],
     ['array16s', 0xdc],
   ])('100,000 nested %s are refused at maxDepth without recursing further', (_, tag) => {
-    const { ms } = measure(() => {
-      const err = wireError(() => decodeMsgpack(deep(tag), 0, DEFAULT_LIMITS));
-      expect(err).toMatchObject({ layer: 'msgpack', reason: 'limit-exceeded', field: 'depth' });
-      expect(err.offset).toBeLessThanOrEqual(3 * DEFAULT_LIMITS.maxDepth);
-    });
-    expect(ms).toBeLessThan(20);
+    const err = wireError(() => decodeMsgpack(deep(tag), 0, DEFAULT_LIMITS));
+    expect(err).toMatchObject({ layer: 'msgpack', reason: 'limit-exceeded', field: 'depth' });
+    expect(err.offset).toBeLessThanOrEqual(3 * DEFAULT_LIMITS.maxDepth);
   });
 
   it('in a packet message and a push/pull stream', () => {
@@ -142,14 +140,11 @@ describe('deep nesting', () => {
       head.writeUInt16BE(packet.length, 2);
       packet = Buffer.concat([head, packet]);
     }
-    const { ms } = measure(() => {
-      expect(wireError(() => decodePacket(packet, { requireEncryption: false }))).toMatchObject({
-        layer: 'packet',
-        reason: 'limit-exceeded',
-        field: 'layer depth',
-      });
+    expect(wireError(() => decodePacket(packet, { requireEncryption: false }))).toMatchObject({
+      layer: 'packet',
+      reason: 'limit-exceeded',
+      field: 'layer depth',
     });
-    expect(ms).toBeLessThan(20);
   });
 
   it('compress layers nested deeper than maxLayerDepth are refused', () => {
