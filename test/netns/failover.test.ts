@@ -1,0 +1,106 @@
+/**
+ * Failover as a client feels it, with the bench's rig (bench/lib/failover-*.ts): 3 speakers, a service on
+ * every node, a client probing the VIP every 1 ms. A cut owner link is survived within a second, a SIGTERM
+ * within 300 ms with the client moved to the new owner, and a restarted non-owner announces nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import {
+  addRigHosts,
+  probeAround,
+  prepareNode,
+  type ProbeResult,
+  type RigBinaries,
+} from '../../bench/lib/failover-rig.ts';
+import { startSpeakers, type SpeakerCluster } from '../../bench/lib/failover-speakers.ts';
+import { createLab, type Host, type Lab } from '../../src/lab/index.ts';
+import { node24, readCapture, repo, startCapture } from './speaker-harness.ts';
+
+jest.setTimeout(60_000);
+
+const VIP = '192.0.2.201';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function build(dir: string, name: string): string {
+  const binary = join(dir, name);
+  const source = join(repo, 'bench/baseline', `${name}.c`);
+  execFileSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-o', binary, source]);
+  return binary;
+}
+
+async function neighbourMac(client: Host): Promise<string> {
+  const result = await client.exec(['ip', '-j', 'neigh', 'show', 'to', VIP, 'dev', 'eth0']);
+  const [entry] = JSON.parse(result.stdout || '[]') as { lladdr?: string }[];
+  return entry?.lladdr ?? '';
+}
+
+describe('failover seen from a client', () => {
+  let lab: Lab;
+  let dir: string;
+  let bin: RigBinaries;
+  let nodes: Host[];
+  let client: Host;
+  let cluster: SpeakerCluster;
+  const services: ChildProcess[] = [];
+  const probe = (event: () => Promise<void>): Promise<ProbeResult> =>
+    probeAround(client, bin, { vip: VIP, timeoutMs: 5000, settleMs: 300 }, event);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'l2speaker-failover-test-'));
+    bin = { echoService: build(dir, 'echo-service'), probeClient: build(dir, 'probe-client') };
+    lab = await createLab({ prefix: 'fot' });
+    ({ nodes, client } = await addRigHosts(lab, 3));
+    for (const node of nodes) services.push(await prepareNode(node, [VIP], bin));
+    cluster = await startSpeakers({ node24, repo, vip: VIP, nodes });
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+    for (const service of services) service.kill('SIGKILL');
+    await lab?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("UDP probes resume within 1 s of the owner's link being cut", async () => {
+    const owner = await cluster.waitStable(20_000);
+    const result = await probe(() => lab.cutLink(owner));
+    await lab.restoreLink(owner);
+    expect(result.udpOutageMs).not.toBeNull();
+    expect(result.udpOutageMs).toBeLessThan(1000);
+    // The cut was felt: answers stopped for longer than the probe interval jitter.
+    expect(result.udpOutageMs).toBeGreaterThan(20);
+  });
+
+  test('SIGTERM on the owner: outage under 300 ms and the client moved to the new owner', async () => {
+    const owner = await cluster.waitStable(20_000);
+    const result = await probe(() => cluster.stop(owner, 'SIGTERM'));
+    expect(result.udpOutageMs).not.toBeNull();
+    expect(result.udpOutageMs).toBeLessThan(300);
+    const next = await cluster.waitStable(5000);
+    expect(next).not.toBe(owner);
+    expect(await neighbourMac(client)).toBe(next.mac);
+    await cluster.start(owner);
+  });
+
+  test('a restarted speaker that does not own the VIP sends no gratuitous ARP for it', async () => {
+    const owner = await cluster.waitStable(20_000);
+    const other = nodes.find((node) => node !== owner) as Host;
+    const file = join(dir, 'restart.pcap');
+    const capture = await startCapture(client, file);
+    await cluster.stop(other, 'SIGTERM');
+    await cluster.start(other);
+    expect(await cluster.waitStable(10_000)).toBe(owner);
+    await sleep(1000);
+    await capture.stop();
+    const fromOther = `eth.src == ${other.mac}`;
+    // The capture does see the restarted node's frames (it resolves its peers by broadcast ARP).
+    expect((await readCapture(client, file, `${fromOther} && arp`, ['frame.number'])).length).toBeGreaterThan(
+      0,
+    );
+    const gratuitous = `${fromOther} && arp.src.proto_ipv4 == arp.dst.proto_ipv4 && arp.dst.proto_ipv4 == ${VIP}`;
+    expect(await readCapture(client, file, gratuitous, ['frame.number'])).toEqual([]);
+  });
+});
