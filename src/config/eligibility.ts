@@ -2,8 +2,8 @@
  * Eligibility (pure): which members may announce a service, by MetalLB's layer-2 rules, and each
  * one's preferredNodeSelectors weight for the election.
  */
-import { advertisementOnNode, ipInPool, selectorMatches, selectsPool } from './match.ts';
-import type { MatchOptions } from './match.ts';
+import { ipInPool, nodeAdvertiser, selectorMatches, selectsPool } from './match.ts';
+import type { MatchOptions, NodeAdvertisement } from './match.ts';
 import type { Endpoint, L2Advertisement, Labels, Model, Service } from './types.ts';
 
 /** A node carrying this label (any value) announces nothing, unless --ignore-exclude-lb. */
@@ -63,6 +63,45 @@ function preferenceWeight(ads: readonly L2Advertisement[], labels: Labels): numb
   return weight;
 }
 
+interface Member {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly advertiser: (svc: Service) => NodeAdvertisement | undefined;
+}
+
+/** Members that may announce anything at all: not NetworkUnavailable, not excluded. */
+function usableMembers(model: Model, members: readonly string[], opts: EligibilityOptions): Member[] {
+  return [...new Set(members)].sort().flatMap((name) => {
+    if (model.nodes.some((node) => node.metadata.name === name && node.status.networkUnavailable)) return [];
+    const labels = memberLabels(model, name, opts);
+    if (opts.ignoreExcludeLb !== true && Object.hasOwn(labels, EXCLUDE_LB_LABEL)) return [];
+    return [{ name, labels, advertiser: nodeAdvertiser(model, { name, labels }, opts) }];
+  });
+}
+
+/**
+ * eligibleNodes for many services over the same members: the per-member work (Node document,
+ * labels, advertisements matching it) is done once.
+ */
+export function eligibility(
+  model: Model,
+  members: readonly string[],
+  opts: EligibilityOptions = {},
+): (svc: Service) => Candidate[] {
+  const usable = usableMembers(model, members, opts);
+  return (svc) => {
+    const serving = servingNodes(model, svc);
+    if (serving === undefined) return [];
+    const local = svc.spec.externalTrafficPolicy === 'Local' && serving !== 'anywhere';
+    return usable.flatMap((member) => {
+      if (local && !serving.has(member.name)) return [];
+      const advertised = member.advertiser(svc);
+      if (advertised === undefined) return [];
+      return [{ name: member.name, weight: preferenceWeight(advertised.advertisements, member.labels) }];
+    });
+  };
+}
+
 /**
  * The members that may announce `svc`, sorted by name, each with its weight (the summed weights of
  * the preferredNodeSelectors, of the advertisements announcing the service there, that match it).
@@ -77,18 +116,7 @@ export function eligibleNodes(
   members: readonly string[],
   opts: EligibilityOptions = {},
 ): Candidate[] {
-  const serving = servingNodes(model, svc);
-  if (serving === undefined) return [];
-  const local = svc.spec.externalTrafficPolicy === 'Local';
-  return [...new Set(members)].sort().flatMap((name) => {
-    if (model.nodes.some((node) => node.metadata.name === name && node.status.networkUnavailable)) return [];
-    const labels = memberLabels(model, name, opts);
-    if (opts.ignoreExcludeLb !== true && Object.hasOwn(labels, EXCLUDE_LB_LABEL)) return [];
-    if (local && serving !== 'anywhere' && !serving.has(name)) return [];
-    const advertised = advertisementOnNode(model, { name, labels }, svc, opts);
-    if (advertised === undefined) return [];
-    return [{ name, weight: preferenceWeight(advertised.advertisements, labels) }];
-  });
+  return eligibility(model, members, opts)(svc);
 }
 
 /**

@@ -43,10 +43,18 @@ export { ConfigError } from './errors.ts';
 export type { ConfigErrorDetails, DocumentRef } from './errors.ts';
 export { canonicalIp } from './addresses.ts';
 export { modelFromObjects, parseConfig } from './parse.ts';
-export { advertisedServices, advertisementOnNode, ipInPool, selectorMatches, servedHere } from './match.ts';
+export {
+  advertisedServices,
+  advertisementOnNode,
+  ipInPool,
+  nodeAdvertiser,
+  selectorMatches,
+  servedHere,
+} from './match.ts';
 export type { MatchOptions, NodeAdvertisement } from './match.ts';
 export {
   EXCLUDE_LB_LABEL,
+  eligibility,
   eligibleNodes,
   endpointCanServe,
   memberLabels,

@@ -71,20 +71,37 @@ export function servedHere(svc: Service, options: MatchOptions): boolean {
   return svc.spec.type === 'LoadBalancer' && svc.spec.loadBalancerClass === options.loadBalancerClass;
 }
 
-interface CompiledPool {
-  readonly pool: IPAddressPool;
-  readonly ranges: readonly NumericRange[];
-  /** The advertisements eligible on this node that select this pool. */
-  readonly ads: readonly L2Advertisement[];
+/**
+ * The pool holding each IP, memoised per model: the model is frozen, so the answer never changes,
+ * and plans ask it for every service on every member. Pools never overlap (the model refuses it),
+ * so at most one pool holds an IP.
+ */
+const homePools = new WeakMap<
+  Model,
+  { ranges: NumericRange[][]; byIp: Map<string, IPAddressPool | undefined> }
+>();
+
+function homePool(model: Model, ipText: string): IPAddressPool | undefined {
+  let cache = homePools.get(model);
+  if (cache === undefined) {
+    cache = { ranges: model.pools.map((pool) => pool.spec.addresses.map(numericRange)), byIp: new Map() };
+    homePools.set(model, cache);
+  }
+  if (cache.byIp.has(ipText)) return cache.byIp.get(ipText);
+  const ip = parseIp(ipText);
+  const ranges = cache.ranges;
+  const home =
+    ip === undefined
+      ? undefined
+      : model.pools.find((_, i) => (ranges[i] ?? []).some((range) => rangeContains(range, ip)));
+  cache.byIp.set(ipText, home);
+  return home;
 }
 
-function compilePools(model: Model, node: NodeInfo): CompiledPool[] {
+/** For each pool, the advertisements eligible on this node that select it. */
+function adsByPool(model: Model, node: NodeInfo): Map<IPAddressPool, L2Advertisement[]> {
   const nodeAds = model.advertisements.filter((ad) => anySelectorMatches(ad.spec.nodeSelectors, node.labels));
-  return model.pools.map((pool) => ({
-    pool,
-    ranges: pool.spec.addresses.map(numericRange),
-    ads: nodeAds.filter((ad) => selectsPool(ad, pool)),
-  }));
+  return new Map(model.pools.map((pool) => [pool, nodeAds.filter((ad) => selectsPool(ad, pool))]));
 }
 
 function mergeInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
@@ -103,21 +120,22 @@ export interface NodeAdvertisement {
   readonly advertisements: readonly L2Advertisement[];
 }
 
-function advertise(svc: Service, pools: readonly CompiledPool[]): NodeAdvertisement | undefined {
+function advertise(
+  model: Model,
+  svc: Service,
+  poolAds: ReadonlyMap<IPAddressPool, readonly L2Advertisement[]>,
+): NodeAdvertisement | undefined {
   const ips: string[] = [];
   const poolNames = new Set<string>();
   const ads = new Set<L2Advertisement>();
-  for (const ipText of svc.status.ingressIPs) {
-    const ip = parseIp(ipText);
-    if (ip === undefined) continue;
-    // Pools never overlap (the model refuses it), so at most one pool holds the IP.
-    const home = pools.find((entry) => entry.ranges.some((range) => rangeContains(range, ip)));
-    const matching = (home?.ads ?? []).filter((ad) =>
+  for (const ip of svc.status.ingressIPs) {
+    const home = homePool(model, ip);
+    const matching = (home === undefined ? [] : (poolAds.get(home) ?? [])).filter((ad) =>
       anySelectorMatches(ad.spec.serviceSelectors, svc.metadata.labels),
     );
     if (home === undefined || matching.length === 0) continue;
-    ips.push(ip.text);
-    poolNames.add(home.pool.metadata.name);
+    ips.push(ip);
+    poolNames.add(home.metadata.name);
     for (const ad of matching) ads.add(ad);
   }
   if (ips.length === 0) return undefined;
@@ -146,14 +164,27 @@ export function advertisedServices(
   node: NodeInfo,
   options: MatchOptions = {},
 ): AdvertisedService[] {
-  const pools = compilePools(model, node);
+  const poolAds = adsByPool(model, node);
   const result: AdvertisedService[] = [];
   for (const svc of model.services) {
     if (!servedHere(svc, options)) continue;
-    const advertised = advertise(svc, pools);
+    const advertised = advertise(model, svc, poolAds);
     if (advertised !== undefined) result.push(advertised.service);
   }
   return result.sort(compareServices);
+}
+
+/**
+ * How services would be announced from `node`: a function of the service, undefined when no IP of it
+ * is advertised there. The node's advertisements are matched once, for asking about many services.
+ */
+export function nodeAdvertiser(
+  model: Model,
+  node: NodeInfo,
+  options: MatchOptions = {},
+): (svc: Service) => NodeAdvertisement | undefined {
+  const poolAds = adsByPool(model, node);
+  return (svc) => (servedHere(svc, options) ? advertise(model, svc, poolAds) : undefined);
 }
 
 /** How `svc` would be announced from `node`, or undefined when no IP of it is advertised there. */
@@ -163,5 +194,5 @@ export function advertisementOnNode(
   svc: Service,
   options: MatchOptions = {},
 ): NodeAdvertisement | undefined {
-  return servedHere(svc, options) ? advertise(svc, compilePools(model, node)) : undefined;
+  return nodeAdvertiser(model, node, options)(svc);
 }

@@ -7,7 +7,7 @@
  */
 import {
   advertisedServices,
-  eligibleNodes,
+  eligibility,
   memberLabels,
   servedHere,
   sharingRefusal,
@@ -120,23 +120,24 @@ export function plan(
   opts: PlanOptions = {},
 ): Plan {
   const members = liveMembers.includes(node.name) ? liveMembers : [...liveMembers, node.name];
-  const eligibility: EligibilityOptions = { ...opts, nodeLabels: { [node.name]: node.labels } };
+  const eligibilityOpts: EligibilityOptions = { ...opts, nodeLabels: { [node.name]: node.labels } };
   const owners = new Map<string, string | undefined>();
   const refused: Refusal[] = [];
   const contenders: Contender[] = [];
+  const eligibleFor = eligibility(model, members, eligibilityOpts);
   const served = model.services.filter((svc) => servedHere(svc, opts) && svc.status.ingressIPs.length > 0);
   for (const svc of served) {
     const key = keyOf(svc);
     owners.set(key, undefined);
     const reason = sharingRefusal(model, svc);
     if (reason !== undefined) refused.push({ service: key, reason });
-    const candidates = reason === undefined ? eligibleNodes(model, svc, members, eligibility) : [];
+    const candidates = reason === undefined ? eligibleFor(svc) : [];
     if (candidates.length > 0) contenders.push({ key, ips: svc.status.ingressIPs, candidates });
   }
   for (const group of groupBySharedIps(contenders))
     electGroup(group, opts.mode ?? 'metallb', owners, refused);
 
-  const self = { name: node.name, labels: memberLabels(model, node.name, eligibility) };
+  const self = { name: node.name, labels: memberLabels(model, node.name, eligibilityOpts) };
   const addresses = advertisedServices(model, self, opts)
     .filter((service) => owners.get(`${service.namespace}/${service.name}`) === node.name)
     .flatMap((service) =>
