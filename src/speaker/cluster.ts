@@ -2,13 +2,20 @@
  * The members this speaker elects among: either memberlist (wire-compatible with MetalLB's speakers) or,
  * without it, this node alone.
  */
-import { encodeNodeMeta, readSecretKey, startMembership, type MemberSnapshot } from '../memberlist/index.ts';
+import type { ElectionMode, NodeMetaLike } from '../election/index.ts';
+import {
+  decodeNodeMeta,
+  encodeNodeMeta,
+  readSecretKey,
+  startMembership,
+  type MemberSnapshot,
+} from '../memberlist/index.ts';
 import type { MemberlistFlags } from './options.ts';
 import type winston from 'winston';
 
 export interface ClusterView {
-  /** Names of the live members (alive or suspect: a suspect may still refute). */
-  liveMembers(): string[];
+  /** The live members (alive or suspect: a suspect may still refute), with what their meta says they are. */
+  liveMembers(): { name: string; meta: NodeMetaLike }[];
   /** For /status. */
   members(): readonly { name: string; addr: string; state: string }[];
   onChange(listener: () => void): void;
@@ -21,9 +28,9 @@ export interface ClusterView {
 export const SPEAKER_VERSION = '0.1.0';
 
 /** This node as the only member. */
-export function soloCluster(nodeName: string): ClusterView {
+export function soloCluster(nodeName: string, election: ElectionMode): ClusterView {
   return {
-    liveMembers: () => [nodeName],
+    liveMembers: () => [{ name: nodeName, meta: { kind: 'l2speaker', election } }],
     members: () => [{ name: nodeName, addr: '', state: 'alive' }],
     onChange: () => undefined,
     synced: Promise.resolve(true),
@@ -38,6 +45,7 @@ function isLive(member: MemberSnapshot): boolean {
 export async function memberlistCluster(
   nodeName: string,
   flags: MemberlistFlags,
+  election: ElectionMode,
   logger: winston.Logger,
 ): Promise<ClusterView> {
   const keys =
@@ -48,7 +56,7 @@ export async function memberlistCluster(
     bindPort: flags.bindPort,
     seeds: flags.peers,
     keys,
-    meta: encodeNodeMeta({ version: SPEAKER_VERSION, election: 'metallb' }),
+    meta: encodeNodeMeta({ version: SPEAKER_VERSION, election }),
     joinTimeoutMs: flags.joinTimeoutMs,
   });
   membership.onChange(({ type, member }) =>
@@ -64,7 +72,7 @@ export async function memberlistCluster(
       membership
         .members()
         .filter(isLive)
-        .map((m) => m.name),
+        .map((m) => ({ name: m.name, meta: decodeNodeMeta(m.meta) })),
     members: () => membership.members().map(({ name, addr, state }) => ({ name, addr, state })),
     onChange: (listener) => void membership.onChange(listener),
     synced: membership.synced,

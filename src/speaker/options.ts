@@ -14,6 +14,10 @@ export interface SpeakerOptions {
   readonly metricsBindAddress: string;
   readonly metricsPort: number;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Owner selection: 'auto' (ring while every member is an l2speaker asking for it), 'ring' or 'metallb'. */
+  readonly election: 'auto' | 'ring' | 'metallb';
+  /** Let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers announce. */
+  readonly ignoreExcludeLb: boolean;
   /** memberlist; undefined bind address = no memberlist (this node is the only member). */
   readonly memberlist: MemberlistFlags | undefined;
 }
@@ -50,6 +54,11 @@ Options:
   --metrics-bind-address ADDR   address of the HTTP endpoints (default 0.0.0.0)
   --metrics-port PORT           port of /metrics, /livez, /readyz, /status (default 7472)
   --log-level LEVEL             error, warn, info or debug (default info)
+  --election MODE               auto (default), ring or metallb: auto uses consistent hashing while
+                                every member is an l2speaker, MetalLB's rule once a MetalLB speaker
+                                (or an l2speaker asking for it) is a member
+  --ignore-exclude-lb           let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers
+                                announce
 
 Membership (HashiCorp memberlist, wire-compatible with MetalLB's speakers):
   --ml-bindaddr ADDR            bind memberlist here; without it this node is the only member
@@ -118,6 +127,11 @@ function parseLabels(value: string): Record<string, string> {
   return labels;
 }
 
+function parseElection(value: string): SpeakerOptions['election'] {
+  if (value === 'auto' || value === 'ring' || value === 'metallb') return value;
+  throw new UsageError(`--election: "${value}" is not auto, ring or metallb`, '--election');
+}
+
 function parseLogLevel(value: string): SpeakerOptions['logLevel'] {
   const level = LOG_LEVELS.find((l) => l === value);
   if (!level)
@@ -147,6 +161,8 @@ export function parseOptions(
         'ml-secret-key-path': { type: 'string' },
         'ml-key-derivation': { type: 'string' },
         'ml-join-timeout-ms': { type: 'string' },
+        election: { type: 'string', default: 'auto' },
+        'ignore-exclude-lb': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -167,6 +183,8 @@ export function parseOptions(
     metricsBindAddress: values['metrics-bind-address'],
     metricsPort: parseInteger('--metrics-port', values['metrics-port'], 0, 65535),
     logLevel: parseLogLevel(values['log-level']),
+    election: parseElection(values.election),
+    ignoreExcludeLb: values['ignore-exclude-lb'],
     memberlist: parseMemberlist(values, env),
   };
 }

@@ -4,12 +4,13 @@
  * address.
  */
 import { loadConfigFile, watchConfig } from '../config/index.ts';
+import { chooseMode, modeChange, type ElectionMode } from '../election/index.ts';
 import { Dataplane, readInterfaces, systemClock, type DesiredAddress } from '../dataplane/index.ts';
 import { createMetrics, startHttpServer, type FrameCount } from '../metrics/index.ts';
 import { openGroupMemberships, openResponder } from '../native/index.ts';
 import { memberlistCluster, soloCluster } from './cluster.ts';
 import type { SpeakerOptions } from './options.ts';
-import { planAddresses } from './plan.ts';
+import { plan } from './plan.ts';
 import type winston from 'winston';
 
 export interface Speaker {
@@ -54,9 +55,16 @@ function frameCounts(counters: Record<string, Record<string, number>>): FrameCou
 
 export async function startSpeaker(options: SpeakerOptions, logger: winston.Logger): Promise<Speaker> {
   let model = loadConfigFile(options.config);
+  // What this node asks of the others (node meta): auto and ring both mean ring while all agree.
+  const ownMode = options.election === 'metallb' ? 'metallb' : 'ring';
   const cluster = options.memberlist
-    ? await memberlistCluster(options.nodeName, options.memberlist, logger.child({ component: 'memberlist' }))
-    : soloCluster(options.nodeName);
+    ? await memberlistCluster(
+        options.nodeName,
+        options.memberlist,
+        ownMode,
+        logger.child({ component: 'memberlist' }),
+      )
+    : soloCluster(options.nodeName, ownMode);
   const metrics = createMetrics();
   const dataplane = new Dataplane({
     native: { openResponder, openGroupMemberships },
@@ -75,13 +83,27 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   // A starting speaker announces nothing until membership is synced: it never claims what it does not own.
   let synced = false;
   let stopping = false;
+  let mode: ElectionMode | undefined;
+  let refusals = '';
   const replan = (): void => {
     if (!synced || stopping) return;
-    desired = planAddresses(
+    const members = cluster.liveMembers();
+    const nextMode = chooseMode(options.election, members);
+    const change = modeChange(mode, nextMode);
+    if (change) logger.warn('election mode switched', change);
+    mode = nextMode;
+    const result = plan(
       model,
       { name: options.nodeName, labels: options.nodeLabels },
-      cluster.liveMembers(),
+      members.map((m) => m.name),
+      { mode, ignoreExcludeLb: options.ignoreExcludeLb },
     );
+    // Logged when the set of refusals changes, not on every replan.
+    const refused = JSON.stringify(result.refused);
+    if (refused !== refusals && result.refused.length > 0)
+      logger.warn('services not announced', { refused: result.refused });
+    refusals = refused;
+    desired = result.addresses;
     dataplane.apply(desired);
     metrics.setAnnounced(options.nodeName, desired);
   };
@@ -115,6 +137,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     },
     status: () => ({
       node: options.nodeName,
+      election: mode,
       members: cluster.members(),
       services: serviceStatus(dataplane, desired),
     }),

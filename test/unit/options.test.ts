@@ -9,6 +9,8 @@ describe('parseOptions', () => {
       metricsBindAddress: '0.0.0.0',
       metricsPort: 7472,
       logLevel: 'info',
+      election: 'auto',
+      ignoreExcludeLb: false,
       memberlist: undefined,
     });
   });
@@ -43,6 +45,7 @@ describe('parseOptions', () => {
     [['--config', 'c', '--node-name', 'n', '--log-level', 'loud'], '--log-level'],
     [['--config', 'c', '--node-name', 'n', '--node-labels', 'novalue'], '--node-labels'],
     [['--config', 'c', '--node-name', 'n', '--ml-bindaddr', 'node-a'], '--ml-bindaddr'],
+    [['--config', 'c', '--node-name', 'n', '--election', 'random'], '--election'],
     [
       ['--config', 'c', '--node-name', 'n', '--ml-bindaddr', '192.0.2.1', '--ml-bindport', 'x'],
       '--ml-bindport',
