@@ -91,12 +91,14 @@ describe('failover seen from a client', () => {
     const file = join(dir, 'restart.pcap');
     const capture = await startCapture(client, file);
     await cluster.stop(other, 'SIGTERM');
+    // Forgetting its neighbours makes the node ARP for its peers when it re-joins, which the capture must see.
+    await other.exec(['ip', 'neigh', 'flush', 'dev', 'eth0']);
     await cluster.start(other);
     expect(await cluster.waitStable(10_000)).toBe(owner);
     await sleep(1000);
     await capture.stop();
     const fromOther = `eth.src == ${other.mac}`;
-    // The capture does see the restarted node's frames (it resolves its peers by broadcast ARP).
+    // The capture does see the restarted node's frames: its broadcast ARP requests for its peers.
     expect((await readCapture(client, file, `${fromOther} && arp`, ['frame.number'])).length).toBeGreaterThan(
       0,
     );
