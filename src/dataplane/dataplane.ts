@@ -126,7 +126,12 @@ export class Dataplane {
     const open = this.#open.get(binding.ifname);
     if (!open) return;
     open.responder.removeAddress(ipBytes(binding.ip));
-    if (isIPv6(binding.ip)) this.#leaveSolicitedNode(open.responder, binding.ip);
+    try {
+      if (isIPv6(binding.ip)) this.#leaveSolicitedNode(open.responder, binding.ip);
+    } catch (err) {
+      // The address is no longer answered; a group left behind (e.g. its interface vanished) costs nothing.
+      this.#components.logger.warn(`cannot leave the solicited-node group of ${binding.ip}`, err);
+    }
     open.bindings -= 1;
     this.#components.logger.info('stopped answering', { ip: binding.ip, interface: binding.ifname });
     if (open.bindings === 0) {

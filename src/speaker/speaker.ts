@@ -86,6 +86,14 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   let mode: ElectionMode | undefined;
   let refusals = '';
   const replan = (): void => {
+    try {
+      applyPlan();
+    } catch (err) {
+      // Runs from membership events and reloads: report it and keep answering what is applied.
+      logger.error('planning failed; the data plane keeps its current addresses', err);
+    }
+  };
+  const applyPlan = (): void => {
     if (!synced || stopping) return;
     const members = cluster.liveMembers();
     const nextMode = chooseMode(options.election, members);
