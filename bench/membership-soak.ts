@@ -7,6 +7,7 @@
  *
  *   node_modules/.bin/node bench/membership-soak.ts [--minutes 10] [--loss 5] [--cpu-hog] [--mixed]
  *
+ * A separate idle Node.js process measures how late its 10 ms timers fire meanwhile (the machine's stalls).
  * Prints a line per minute and a summary; writes bench/results/membership-soak[-mixed][-hog].json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import {
   type ClusterMember,
   type GoLogCounts,
 } from './lib/membership-cluster.ts';
+import { startLagProbe, type LagProbe } from './lib/membership-lag.ts';
 import { writeResults } from './lib/results.ts';
 import { renderTable } from './lib/table.ts';
 
@@ -79,6 +81,7 @@ const { v051 } = await buildPeers();
 const lab = await createLab({ prefix: 'ms' });
 const hogs: ChildProcess[] = [];
 let members: ClusterMember[] = [];
+let lagProbe: LagProbe | undefined;
 try {
   const hosts: Host[] = [];
   for (let i = 0; i < KINDS.length; i++)
@@ -91,6 +94,7 @@ try {
   const marks = members.map((m) => m.peer.events.length);
   const goBefore = goTotals(members);
   const start = Date.now();
+  lagProbe = startLagProbe();
   const setup = `${KINDS.join(',')}, ${LOSS}% loss per link${values['cpu-hog'] ? `, ${hogs.length} busy loops` : ''}`;
   console.log(`soak ${MINUTES} min: ${setup}`);
   for (let minute = 1; minute <= Math.ceil(MINUTES); minute++) {
@@ -102,6 +106,8 @@ try {
     );
   }
   const seconds = (Date.now() - start) / 1000;
+  const lag = await lagProbe.stop();
+  lagProbe = undefined;
   const deaths = falseDeaths(members, marks, start);
   const goAfter = goTotals(members);
   const go = Object.fromEntries(
@@ -137,6 +143,10 @@ try {
       ],
     ),
   );
+  console.log(
+    `a 10 ms timer in an idle Node.js process fired late by: p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms; ` +
+      `${lag.over100Ms} times > 100 ms, ${lag.over200Ms} times > 200 ms`,
+  );
   for (const death of deaths) console.log(`  ${death.observer} saw ${death.node} leave at ${death.atMs} ms`);
   const name = `membership-soak${values.mixed ? '-mixed' : ''}${values['cpu-hog'] ? '-hog' : ''}`;
   const file = writeResults(name, {
@@ -148,10 +158,12 @@ try {
     falseDeaths: deaths,
     goLog: values.mixed ? go : null,
     wholeAtEnd,
+    timerLag: lag,
     loadAverage: loadavg(),
   });
   console.log(`wrote ${file}`);
 } finally {
+  await lagProbe?.stop();
   for (const hog of hogs) hog.kill('SIGKILL');
   await stopAll(members);
   await lab.destroy();
