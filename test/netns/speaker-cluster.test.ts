@@ -6,27 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, type Host, type Lab } from '../../src/lab/index.ts';
-import { httpGet, spawnSpeaker, waitReady, type RunningSpeaker } from './speaker-harness.ts';
+import { httpGet, labConfig, spawnSpeaker, waitReady, type RunningSpeaker } from './speaker-harness.ts';
 
 jest.setTimeout(90_000);
 
 const PORT = 7472;
 const VIP = '192.0.2.201';
-const CONFIG = `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: lab, namespace: metallb-system }
-spec: { addresses: ["192.0.2.200/29"] }
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: { name: lab, namespace: metallb-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [{ ip: ${VIP} }] } }
-`;
+const CONFIG = labConfig(['192.0.2.200/29'], { web: [VIP] });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -11,6 +11,35 @@ export const node24 = join(repo, 'node_modules/.bin/node');
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A standalone config: one IPAddressPool with `addresses`, one L2Advertisement choosing interfaces
+ * automatically, and a LoadBalancer Service in namespace default per entry of `services` (name -> IPs).
+ */
+export function labConfig(
+  addresses: readonly string[],
+  services: Readonly<Record<string, readonly string[]>>,
+): string {
+  const pool = `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: lab, namespace: metallb-system }
+spec: { addresses: [${addresses.map((a) => `"${a}"`).join(', ')}] }
+---
+apiVersion: metallb.io/v1beta1
+kind: L2Advertisement
+metadata: { name: lab, namespace: metallb-system }
+`;
+  const serviceDocs = Object.entries(services).map(
+    ([name, ips]) => `---
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default }
+spec: { type: LoadBalancer }
+status: { loadBalancer: { ingress: [${ips.map((ip) => `{ ip: "${ip}" }`).join(', ')}] } }
+`,
+  );
+  return pool + serviceDocs.join('');
+}
+
 export interface RunningSpeaker {
   readonly process: ChildProcess;
   readonly output: () => string;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createLab, type Host, type Lab } from '../../src/lab/index.ts';
 import {
   httpGet,
+  labConfig,
   node24,
   readCapture,
   repo,
@@ -24,27 +25,10 @@ const VIP4 = '192.0.2.201';
 const VIP6 = '2001:db8::201';
 
 function config(ingress: string[]): string {
-  return `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: lab, namespace: metallb-system }
-spec: { addresses: ["192.0.2.200/29", "2001:db8::200/125"] }
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: { name: lab, namespace: metallb-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [${ingress.map((ip) => `{ ip: "${ip}" }`).join(', ')}] } }
----
-apiVersion: v1
-kind: Service
-metadata: { name: outside-pools, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [{ ip: 192.0.2.50 }] } }
-`;
+  return labConfig(['192.0.2.200/29', '2001:db8::200/125'], {
+    web: ingress,
+    'outside-pools': ['192.0.2.50'],
+  });
 }
 
 /** Replaces the file the way an editor or a ConfigMap update does: write aside, rename over. */
