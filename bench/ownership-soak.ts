@@ -65,12 +65,16 @@ async function status(node: Host): Promise<Status | undefined> {
   return result.code === 0 ? (JSON.parse(result.stdout) as Status) : undefined;
 }
 
-/** One second's view: the owners of every VIP (sorted node names joined by '+'), members not alive. */
+/**
+ * One second's view: the owners of every VIP (sorted node names joined by '+'), members seen dead or left
+ * (a false death: no node fails here) and members seen suspect (a refuted suspicion can linger in /status).
+ */
 interface Sample {
   atMs: number;
   owners: string[];
   unreadable: string[];
-  notAlive: string[];
+  dead: string[];
+  suspect: string[];
 }
 
 async function sample(nodes: readonly Host[], start: number): Promise<Sample> {
@@ -84,12 +88,13 @@ async function sample(nodes: readonly Host[], start: number): Promise<Sample> {
       .join('+'),
   );
   const unreadable = nodes.filter((_, i) => !views[i]).map((n) => n.name);
-  const notAlive = views.flatMap((view, i) =>
-    (view?.members ?? [])
-      .filter((m) => m.state !== 'alive')
-      .map((m) => `${nodes[i]?.name} sees ${m.name} ${m.state}`),
-  );
-  return { atMs, owners, unreadable, notAlive };
+  const seen = (states: string[]): string[] =>
+    views.flatMap((view, i) =>
+      (view?.members ?? [])
+        .filter((m) => states.includes(m.state))
+        .map((m) => `${nodes[i]?.name} sees ${m.name} ${m.state}`),
+    );
+  return { atMs, owners, unreadable, dead: seen(['dead', 'left']), suspect: seen(['suspect']) };
 }
 
 interface Change {
@@ -128,7 +133,7 @@ try {
   const settled = Date.now() + 30_000;
   let first = await sample(nodes, Date.now());
   while (
-    first.notAlive.length > 0 ||
+    first.dead.length > 0 ||
     first.unreadable.length > 0 ||
     first.owners.some((o) => o.includes('+') || o === '')
   ) {
@@ -145,12 +150,13 @@ try {
   const all: Change[] = [];
   const notSingle: { atMs: number; vip: string; owners: string }[] = [];
   const unreadable: { atMs: number; nodes: string[] }[] = [];
-  const notAlive: { atMs: number; seen: string[] }[] = [];
+  const dead: { atMs: number; seen: string[] }[] = [];
+  let suspectSeconds = 0;
   const loadPerMinute: number[][] = [];
   let samples = 1;
   console.log(`soak ${MINUTES} min: ${NODES} speakers, ${VIPS.length} services, ${LOSS}% loss on every link`);
   for (let second = 1; second <= MINUTES * 60; second++) {
-    await sleep(start + second * 1000 - Date.now());
+    await sleep(Math.max(0, start + second * 1000 - Date.now()));
     const next = await sample(nodes, start);
     samples++;
     all.push(...changes(previous, next));
@@ -159,13 +165,14 @@ try {
         notSingle.push({ atMs: next.atMs, vip: VIPS[i] ?? '', owners });
     });
     if (next.unreadable.length > 0) unreadable.push({ atMs: next.atMs, nodes: next.unreadable });
-    if (next.notAlive.length > 0) notAlive.push({ atMs: next.atMs, seen: next.notAlive });
+    if (next.dead.length > 0) dead.push({ atMs: next.atMs, seen: next.dead });
+    if (next.suspect.length > 0) suspectSeconds++;
     previous = next;
     if (second % 60 === 0) {
       loadPerMinute.push(loadavg());
       console.log(
         `minute ${second / 60}: ownership changes ${all.length}, seconds with a service not owned by ` +
-          `exactly one ${notSingle.length}, seconds with a member not alive ${notAlive.length}, ` +
+          `exactly one ${notSingle.length}, seconds with a member seen dead ${dead.length}, suspect ${suspectSeconds}, ` +
           `load ${loadavg()
             .map((l) => l.toFixed(2))
             .join(' ')}`,
@@ -175,8 +182,8 @@ try {
   const loadAfter = loadavg();
   console.log(
     `summary: ${all.length} ownership changes in ${samples} samples (no node lost); ` +
-      `${notSingle.length} service-seconds not owned by exactly one; ${notAlive.length} seconds with a ` +
-      `member seen not alive; ${unreadable.length} seconds with a /status unreadable; ` +
+      `${notSingle.length} service-seconds not owned by exactly one; ${dead.length} seconds with a ` +
+      `member seen dead (${suspectSeconds} with one suspect); ${unreadable.length} seconds with a /status unreadable; ` +
       `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} -> ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`,
   );
   const file = writeResults('ownership-soak', {
@@ -192,7 +199,8 @@ try {
     initialOwners: Object.fromEntries(VIPS.map((vip, i) => [vip, initialOwners[i]])),
     changes: all,
     notSingleOwner: notSingle,
-    memberNotAlive: notAlive,
+    memberSeenDead: dead,
+    secondsWithASuspect: suspectSeconds,
     statusUnreadable: unreadable,
     loadAverage: { before: loadBefore, perMinute: loadPerMinute, after: loadAfter },
   });
