@@ -34,7 +34,7 @@ interface OpenInterface {
   bindings: number;
 }
 
-type AnnouncementKind = 'gain' | 'conflict' | 'mac-change';
+type AnnouncementKind = 'gain' | 'conflict' | 'mac-change' | 'rejoin';
 
 export class Dataplane {
   readonly #components: DataplaneComponents;
@@ -65,6 +65,15 @@ export class Dataplane {
     for (const binding of added) {
       if (this.#bind(binding)) this.#announce(binding, 'gain', this.#options.announceScheduleMs);
     }
+  }
+
+  /**
+   * Announces every address answered, on the gain schedule: after a partition heals, hosts on the other
+   * side may still point at a node that answered while split and has stopped since.
+   */
+  reannounce(): void {
+    for (const binding of this.#applied.values())
+      this.#announce(binding, 'rejoin', this.#options.announceScheduleMs);
   }
 
   /** The (interface, IP) pairs being answered. */

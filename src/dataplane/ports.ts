@@ -30,7 +30,7 @@ export interface Logger {
 
 /** Hooks the data plane reports through; metrics sit behind them. */
 export interface DataplaneEvents {
-  announced(ip: string, ifname: string, kind: 'gain' | 'conflict' | 'mac-change'): void;
+  announced(ip: string, ifname: string, kind: 'gain' | 'conflict' | 'mac-change' | 'rejoin'): void;
   conflict(ip: string, ifname: string, mac: string): void;
 }
 

@@ -19,6 +19,8 @@ export interface ClusterView {
   /** For /status. */
   members(): readonly { name: string; addr: string; state: string }[];
   onChange(listener: () => void): void;
+  /** Called when a member this node had seen leave or die is back (a partition healed, a node returned). */
+  onRejoin(listener: (name: string) => void): void;
   /** Settles once membership is synced with a seed (true) or the join timeout passed (false). */
   readonly synced: Promise<boolean>;
   /** Leaves gracefully, so the others take over at once. */
@@ -33,6 +35,7 @@ export function soloCluster(nodeName: string, election: ElectionMode): ClusterVi
     liveMembers: () => [{ name: nodeName, meta: { kind: 'l2speaker', election } }],
     members: () => [{ name: nodeName, addr: '', state: 'alive' }],
     onChange: () => undefined,
+    onRejoin: () => undefined,
     synced: Promise.resolve(true),
     leave: async () => undefined,
   };
@@ -62,6 +65,13 @@ export async function memberlistCluster(
   membership.onChange(({ type, member }) =>
     logger.info(`member ${type}`, { member: member.name, state: member.state }),
   );
+  const departed = new Set<string>();
+  const rejoinListeners: ((name: string) => void)[] = [];
+  membership.onChange(({ type, member }) => {
+    if (type === 'leave') departed.add(member.name);
+    if (type === 'join' && departed.delete(member.name))
+      for (const listener of rejoinListeners) listener(member.name);
+  });
   void membership.synced.then((synced) =>
     synced
       ? logger.info('membership synced', { members: membership.members().length })
@@ -75,6 +85,7 @@ export async function memberlistCluster(
         .map((m) => ({ name: m.name, meta: decodeNodeMeta(m.meta) })),
     members: () => membership.members().map(({ name, addr, state }) => ({ name, addr, state })),
     onChange: (listener) => void membership.onChange(listener),
+    onRejoin: (listener) => void rejoinListeners.push(listener),
     synced: membership.synced,
     leave: () => membership.leave(1000),
   };

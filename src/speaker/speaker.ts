@@ -116,6 +116,10 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     metrics.setAnnounced(options.nodeName, desired);
   };
   cluster.onChange(replan);
+  cluster.onRejoin((name) => {
+    logger.info('member back: re-announcing the addresses this node answers', { member: name });
+    dataplane.reannounce();
+  });
   void cluster.synced.then(() => {
     synced = true;
     replan();

@@ -148,6 +148,16 @@ describe('Dataplane', () => {
     dataplane.close();
   });
 
+  test('reannounce sends the gain schedule again for every answered address', () => {
+    const { dataplane, clock, announced } = setup();
+    dataplane.apply([web4, web6]);
+    clock.advance(3000);
+    dataplane.reannounce();
+    clock.advance(3000);
+    expect(announced.filter((a) => a.startsWith('rejoin'))).toHaveLength(8);
+    dataplane.close();
+  });
+
   test('a resync with the same addresses sends nothing', () => {
     const { dataplane, responders, clock } = setup();
     dataplane.apply([web4]);

@@ -71,17 +71,26 @@ export class Runtime {
       ...(options.label ? { label: options.label } : {}),
       ...(debug ? { debug } : {}),
     });
-    return new Runtime(options, advertise, transport, report);
+    // Seeds stay known to the memberlist, which re-joins them while they are not live members: the only
+    // way a partition longer than the dead-member reconnect window heals. Unresolvable names are skipped.
+    const self = { addr: addressBytes(advertise), port: transport.port };
+    const family = self.addr.length === 4 ? 4 : 6;
+    const resolved = await Promise.allSettled(options.seeds.map((seed) => resolveSeed(seed, family)));
+    const seeds = resolved
+      .flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+      .filter((seed) => addressKey(seed) !== addressKey(self));
+    return new Runtime(options, self, seeds, transport, report);
   }
 
   private constructor(
     options: RuntimeOptions,
-    advertise: string,
+    self: Address,
+    seeds: readonly Address[],
     transport: SocketTransport,
     report: (report: Report) => void,
   ) {
     this.#transport = transport;
-    this.#self = { addr: addressBytes(advertise), port: transport.port };
+    this.#self = self;
     this.#family = this.#self.addr.length === 4 ? 4 : 6;
     const meta = options.meta.length > 0 ? Buffer.from(options.meta) : null;
     const profile = options.profile === 'lan' ? lanDefaults : fastLan;
@@ -92,6 +101,7 @@ export class Runtime {
       transport,
       clock: systemClock,
       profile,
+      seeds,
     });
     this.#memberlist = memberlist;
     const versions = new Map<string, readonly number[]>();
