@@ -94,7 +94,11 @@ async function runKind(links: LinkSwitch, hosts: Host[], kind: MemberKind, goBin
           .filter((e) => e.event === 'leave' && e.node !== victim.name)
           .map((e) => `${m.name} saw ${e.node} leave`),
       );
-      const healed = await heal(links, members, index, kind, goBin, n);
+      const healed = await heal(links, members, index, kind, goBin, n).catch((err: unknown) => err as Error);
+      if (healed instanceof Error) {
+        console.log(`${kind}: stopping after ${n} trials: ${healed.message}`);
+        break;
+      }
       trials.push({ victim: victim.name, removedAt, cutCommandMs, falseRemovals, ...healed });
       const shown = removedAt.map((t) => (t === null ? 'missed' : `${t}`)).join(', ');
       console.log(`${kind} trial ${n + 1}/${TRIALS[kind]}: cut ${victim.name}, removed after ${shown} ms`);
