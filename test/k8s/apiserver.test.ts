@@ -24,7 +24,11 @@ beforeAll(async () => {
   // A cold build of kube-apiserver happens here when `npm run test:k8s` has not built it first.
   server = await startApiServer();
   access = await readKubeconfig(server.kubeconfig);
-  await installCrds(server.kubeconfig);
+  expect(await installCrds(server.kubeconfig)).toEqual([
+    'ipaddresspools.metallb.io',
+    'l2advertisements.metallb.io',
+    'servicel2statuses.metallb.io',
+  ]);
   await kubeExpect(access, [201, 409], 'POST', '/api/v1/namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',

@@ -69,9 +69,12 @@ async function waitServed(access: KubeAccess, crd: Crd): Promise<void> {
   throw new CrdNotEstablishedError(crd.metadata.name, `not in discovery at ${paths.join(', ')}`);
 }
 
-/** Creates (or, when present, leaves) every CRD in `dir` and waits until all are served. Returns their names. */
-export async function installCrds(kubeconfig: string, dir = defaultCrdDir): Promise<string[]> {
-  const access = await readKubeconfig(kubeconfig);
+/**
+ * Creates (or, when present, leaves) every CRD in `dir` and waits until all are served. Returns their
+ * names. `target` is a kubeconfig path or, for a server reachable only through its socket, its access.
+ */
+export async function installCrds(target: string | KubeAccess, dir = defaultCrdDir): Promise<string[]> {
+  const access = typeof target === 'string' ? await readKubeconfig(target) : target;
   const crds = await readCrds(dir);
   for (const crd of crds) await kubeExpect(access, [201, 409], 'POST', crdPath, crd);
   for (const crd of crds) {

@@ -10,6 +10,8 @@ export interface KubeAccess {
   readonly server: string;
   readonly ca: string;
   readonly token: string;
+  /** Connect through this Unix socket instead of the server's address (TLS for the server is unchanged). */
+  readonly socketPath?: string;
 }
 
 export interface KubeResponse {
@@ -80,7 +82,7 @@ export function kubeRequest(
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, access.server),
-      { method, ca: access.ca, headers, timeout: 10_000 },
+      { method, ca: access.ca, headers, timeout: 10_000, socketPath: access.socketPath },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

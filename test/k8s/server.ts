@@ -5,14 +5,16 @@
  *
  * @example
  *   const server = await startApiServer({ spawn: (argv) => host.spawn(argv), bindAddress: '192.0.2.250' });
- *   await installCrds(server.kubeconfig);
- *   const access = await readKubeconfig(server.kubeconfig);
- *   await kubeExpect(access, [200], 'GET', '/api/v1/namespaces');
+ *   await installCrds(server.access);
+ *   await kubeExpect(server.access, [200], 'GET', '/api/v1/namespaces'); // from the root namespace too
+ *   // speakers in node namespaces use server.kubeconfig (server.url, admin token)
  *   await server.stop();
  */
 import { execFile, spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { KubeAccess } from './kube-request.ts';
 
 export { installCrds, defaultCrdDir, CrdNotEstablishedError } from './crds.ts';
 export {
@@ -37,8 +39,11 @@ export interface ApiServerOptions {
 }
 
 export interface ApiServer {
+  /** Admin kubeconfig for `url`, for processes that reach the bind address (lab hosts on the bridge). */
   readonly kubeconfig: string;
   readonly url: string;
+  /** Admin access through the server's Unix socket: works from every network namespace. */
+  readonly access: KubeAccess;
   readonly kubernetesVersion: string;
   /** How long the server took from its start to /readyz "ok", as it measured. */
   readonly startMillis: number;
@@ -52,6 +57,9 @@ interface ReadyLine {
   ready: boolean;
   kubeconfig: string;
   url: string;
+  socket: string;
+  token: string;
+  caFile: string;
   kubernetesVersion: string;
   startMillis: number;
 }
@@ -100,9 +108,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     })();
     return stopping;
   };
+  const ca = await readFile(ready.caFile, 'utf8');
   return {
     kubeconfig: ready.kubeconfig,
     url: ready.url,
+    access: { server: ready.url, ca, token: ready.token, socketPath: ready.socket },
     kubernetesVersion: ready.kubernetesVersion,
     startMillis: ready.startMillis,
     logs: () => logs,

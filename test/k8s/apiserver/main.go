@@ -1,8 +1,9 @@
 // Command apiserver runs a real kube-apiserver with an embedded etcd for l2speaker's Kubernetes tests.
 //
 // It generates fresh certificates, a service-account key and an admin token at every start, writes a
-// kubeconfig, prints one JSON line {"ready":true,"kubeconfig":...,"url":...} on stdout once /readyz
-// answers "ok", and stops both servers on SIGTERM or SIGINT. Logs go to stderr.
+// kubeconfig, prints one JSON line {"ready":true,"kubeconfig":...,"url":...,"socket":...} on stdout
+// once /readyz answers "ok", and stops both servers on SIGTERM or SIGINT. Logs go to stderr. The
+// socket, DATA-DIR/apiserver.sock, forwards to the server from any network namespace.
 //
 //	apiserver --bind-address 192.0.2.250 --port 6443 --kubeconfig-out /tmp/kubeconfig [-- extra kube-apiserver flags]
 package main
@@ -35,6 +36,7 @@ type readyLine struct {
 	Ready             bool   `json:"ready"`
 	Kubeconfig        string `json:"kubeconfig"`
 	URL               string `json:"url"`
+	Socket            string `json:"socket"`
 	Token             string `json:"token"`
 	CAFile            string `json:"caFile"`
 	DataDir           string `json:"dataDir"`
@@ -48,11 +50,20 @@ func parseOptions() options {
 	flag.IntVar(&o.port, "port", 0, "secure port; 0 picks a free one")
 	flag.StringVar(&o.dataDir, "data-dir", "", "directory for etcd data and credentials; default: a temporary one, removed on exit")
 	flag.StringVar(&o.kubeconfigOut, "kubeconfig-out", "", "where to write the admin kubeconfig; default: DATA-DIR/kubeconfig")
-	// Documentation ranges only (never configured on an interface); IPv6 first because a /108 holds
-	// the ClusterIPs of many thousands of Services, which no IPv4 documentation /24 can.
-	flag.StringVar(&o.serviceCIDRs, "service-cidr", "2001:db8:5c::/108,198.51.100.0/24", "--service-cluster-ip-range")
+	flag.StringVar(&o.serviceCIDRs, "service-cidr", "", "--service-cluster-ip-range; default: "+
+		defaultServiceCIDRs(net.IPv4(127, 0, 0, 1))+" (IPv6 first for an IPv6 bind address)")
 	flag.Parse()
 	return o
+}
+
+// defaultServiceCIDRs is dual-stack, in documentation ranges only (ClusterIPs are never configured on
+// an interface), led by the bind address's family as kube-apiserver requires. IPv4 holds 254
+// ClusterIPs; Services beyond that ask for ipFamilies [IPv6], whose /108 holds a million.
+func defaultServiceCIDRs(bind net.IP) string {
+	if bind.To4() != nil {
+		return "198.51.100.0/24,2001:db8:5c::/108"
+	}
+	return "2001:db8:5c::/108,198.51.100.0/24"
 }
 
 func kubernetesVersion() string {
@@ -78,6 +89,10 @@ func run(o options) error {
 	bindIP := net.ParseIP(o.bindAddress)
 	if bindIP == nil || bindIP.IsUnspecified() {
 		return fmt.Errorf("--bind-address %q: want one concrete IP address", o.bindAddress)
+	}
+	serviceCIDRs := o.serviceCIDRs
+	if serviceCIDRs == "" {
+		serviceCIDRs = defaultServiceCIDRs(bindIP)
 	}
 	// Created first: it installs the SIGTERM/SIGINT handler whose context stops the server.
 	command := app.NewAPIServerCommand()
@@ -132,7 +147,7 @@ func run(o options) error {
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file=" + creds.saKeyFile,
 		"--service-account-signing-key-file=" + creds.saKeyFile,
-		"--service-cluster-ip-range=" + o.serviceCIDRs,
+		"--service-cluster-ip-range=" + serviceCIDRs,
 		"--authorization-mode=RBAC",
 		"--profiling=false",
 	}
@@ -144,6 +159,13 @@ func run(o options) error {
 	stopped := make(chan error, 1)
 	go func() { stopped <- command.Execute() }()
 
+	socketPath := filepath.Join(dataDir, "apiserver.sock")
+	socket, err := serveSocket(socketPath, net.JoinHostPort(o.bindAddress, strconv.Itoa(port)))
+	if err != nil {
+		return err
+	}
+	defer socket.Close()
+
 	if err := waitReady(ctx, url, creds, stopped); err != nil {
 		return err
 	}
@@ -151,7 +173,7 @@ func run(o options) error {
 		return err
 	}
 	line, err := json.Marshal(readyLine{
-		Ready: true, Kubeconfig: kubeconfigPath, URL: url, Token: creds.adminToken, CAFile: creds.caFile,
+		Ready: true, Kubeconfig: kubeconfigPath, URL: url, Socket: socketPath, Token: creds.adminToken, CAFile: creds.caFile,
 		DataDir: dataDir, KubernetesVersion: kubernetesVersion(), StartMillis: time.Since(started).Milliseconds(),
 	})
 	if err != nil {
