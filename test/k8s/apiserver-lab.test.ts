@@ -3,10 +3,21 @@
  * at its bridge address as a speaker would in a cluster, and the "kubernetes" Service points there.
  */
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createLab, type Host, type Lab } from '../../src/lab/index.ts';
 import { kubeExpect, readKubeconfig, startApiServer, type ApiServer } from './server.ts';
 
 const apiAddress = '192.0.2.250';
+const node24 = resolve(__dirname, '../../node_modules/.bin/node');
+/** `node -e httpsGet URL CA-FILE TOKEN` prints "STATUS BODY". */
+const httpsGet = `
+const [url, caFile, token] = process.argv.slice(1);
+const req = require('node:https').get(url, { ca: require('node:fs').readFileSync(caFile), headers: { Authorization: 'Bearer ' + token } }, (res) => {
+  let body = '';
+  res.on('data', (chunk) => (body += chunk));
+  res.on('end', () => process.stdout.write(res.statusCode + ' ' + body));
+});
+req.on('error', (err) => { console.error(err.message); process.exit(1); });`;
 
 let lab: Lab;
 let node: Host;
@@ -30,19 +41,10 @@ test('a node namespace reaches the server at its bridge address with the kubecon
   // Beside the kubeconfig, in the server's data directory, removed when it stops.
   const caFile = `${server?.kubeconfig}.ca.crt`;
   await writeFile(caFile, access.ca);
-  const readyz = await node.exec(
-    [
-      'curl',
-      '-sS',
-      '--cacert',
-      caFile,
-      '-H',
-      `Authorization: Bearer ${access.token}`,
-      `${access.server}/readyz`,
-    ],
-    { timeoutMs: 10_000 },
-  );
-  expect(readyz).toMatchObject({ code: 0, stdout: 'ok' });
+  const readyz = await node.exec([node24, '-e', httpsGet, `${access.server}/readyz`, caFile, access.token], {
+    timeoutMs: 10_000,
+  });
+  expect(readyz).toMatchObject({ code: 0, stdout: '200 ok' });
 });
 
 test('the root namespace reaches it through its socket; the kubernetes Service advertises the bridge address', async () => {
