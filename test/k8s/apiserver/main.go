@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
+	"syscall"
 	"time"
 
 	"k8s.io/kubernetes/cmd/kube-apiserver/app"
@@ -77,7 +78,17 @@ func kubernetesVersion() string {
 	return "unknown"
 }
 
+// stopWithParent asks the kernel for SIGTERM when the process that started this one dies, so that a
+// crashed test run leaves no server behind.
+func stopWithParent() {
+	const prSetPdeathsig = 1
+	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetPdeathsig, uintptr(syscall.SIGTERM), 0); errno != 0 {
+		fmt.Fprintln(os.Stderr, "apiserver: prctl(PR_SET_PDEATHSIG):", errno)
+	}
+}
+
 func main() {
+	stopWithParent()
 	if err := run(parseOptions()); err != nil {
 		fmt.Fprintln(os.Stderr, "apiserver:", err)
 		os.Exit(1)
