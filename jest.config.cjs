@@ -1,6 +1,7 @@
 /**
  * Three projects: fast unit tests; privileged tests with real hosts in network namespaces (run in band);
- * interop tests against real Go memberlist peers (built by test/interop/build.sh).
+ * interop tests against real Go memberlist peers (built by test/interop/build.sh); Kubernetes tests
+ * against a real kube-apiserver with etcd (built by test/k8s/apiserver/build.sh).
  */
 const transform = {
   '^.+\\.ts$': [
@@ -25,6 +26,12 @@ module.exports = {
     {
       displayName: 'interop',
       testMatch: ['<rootDir>/test/interop/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'k8s',
+      testMatch: ['<rootDir>/test/k8s/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
     },

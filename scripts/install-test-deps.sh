@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests and benchmarks use (Debian; run as root).
 set -euo pipefail
-packages=(iproute2 arping ndisc6 tcpdump tshark nftables python3-scapy build-essential python3 clang libclang-rt-14-dev netsniff-ng golang-github-hashicorp-memberlist-dev)
+packages=(curl iproute2 arping ndisc6 tcpdump tshark nftables python3-scapy build-essential python3 clang libclang-rt-14-dev netsniff-ng golang-github-hashicorp-memberlist-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
