@@ -6,9 +6,8 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { kubeExpect, kubeRequest, readKubeconfig, type KubeAccess } from './kube-request.ts';
 
-/** shared/reference/metallb-crds beside the work tree; METALLB_CRDS overrides it. */
-export const defaultCrdDir =
-  process.env['METALLB_CRDS'] ?? resolve(__dirname, '../../../shared/reference/metallb-crds');
+/** The repository's copies of MetalLB's CRDs (deploy/crds); METALLB_CRDS overrides it. */
+export const defaultCrdDir = process.env['METALLB_CRDS'] ?? resolve(__dirname, '../../deploy/crds');
 
 const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 
