@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, type Host, type Lab } from '../../src/lab/index.ts';
 import {
+  labConfig,
   readCapture,
   spawnSpeaker,
   startCapture,
@@ -27,21 +28,7 @@ const HEAL_BOUND_MS = 1500;
 const LONG_SPLIT_MS = 40_000;
 /** fastLan re-joins seeds every 10 s once dead members are forgotten; 1 s more for the merge itself. */
 const REJOIN_BOUND_MS = 11_000;
-const CONFIG = `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: lab, namespace: metallb-system }
-spec: { addresses: ["${VIP}/32"] }
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: { name: lab, namespace: metallb-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [{ ip: ${VIP} }] } }
-`;
+const CONFIG = labConfig([`${VIP}/32`], { web: [VIP] });
 const PARTITION_TABLE = 'l2partition';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
