@@ -10,27 +10,9 @@ import { join } from 'node:path';
 import type { Host } from '../../src/lab/index.ts';
 import { BenchError } from './errors.ts';
 import { waitUntil } from './failover-rig.ts';
+import { speakerConfig } from './speaker-config.ts';
 
 export const METRICS_PORT = 7472;
-
-function config(vip: string): string {
-  return `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: lab, namespace: metallb-system }
-spec: { addresses: ["${vip}/32"] }
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: { name: lab, namespace: metallb-system }
-spec: { interfaces: [eth0] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [{ ip: ${vip} }] } }
-`;
-}
 
 interface Status {
   members: { name: string; state: string }[];
@@ -68,7 +50,7 @@ async function status(node: Host): Promise<Status | undefined> {
 export async function startSpeakers(options: SpeakerClusterOptions): Promise<SpeakerCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'l2speaker-failover-'));
   const configFile = join(dir, 'l2speaker.yaml');
-  writeFileSync(configFile, config(options.vip));
+  writeFileSync(configFile, speakerConfig(`${options.vip}/32`, options.vip));
   mkdirSync(join(dir, 'secret'));
   writeFileSync(join(dir, 'secret', 'secretkey'), 'R2L6lTqlR8gbvLFcM9Oc7w');
   const peers = options.nodes.map((n) => `${n.ipv4}:7946`).join(',');

@@ -14,6 +14,7 @@ import { buildBaseline } from './build.ts';
 import { BenchError } from './errors.ts';
 import type { ResponderName } from './options.ts';
 import { REPO } from './results.ts';
+import { speakerConfig } from './speaker-config.ts';
 
 export interface Responder {
   name: ResponderName;
@@ -37,23 +38,6 @@ function tasksetCpus(cpu: string): string {
 }
 
 const SPEAKER_READY_MS = 20_000;
-
-const SPEAKER_CONFIG = `apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: bench, namespace: metallb-system }
-spec: { addresses: ["192.0.2.200/29"] }
----
-apiVersion: metallb.io/v1beta1
-kind: L2Advertisement
-metadata: { name: bench, namespace: metallb-system }
-spec: { interfaces: [eth0] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec: { type: LoadBalancer }
-status: { loadBalancer: { ingress: [ { ip: ${SPEAKER_VIP} } ] } }
-`;
 
 /** Stops a child with SIGTERM and waits for it to exit. */
 async function terminate(child: ChildProcess): Promise<void> {
@@ -119,7 +103,7 @@ function speakerResponder(ctx: ResponderContext): Responder {
     ip: SPEAKER_VIP,
     cpu: ctx.responderCpu,
     async start() {
-      writeFileSync(config, SPEAKER_CONFIG);
+      writeFileSync(config, speakerConfig('192.0.2.200/29', SPEAKER_VIP));
       const node = join(REPO, 'node_modules/.bin/node');
       const flags = [
         '--config',
