@@ -153,10 +153,13 @@ export async function waitUntil(
   }
 }
 
-/** Adds `count` nodes (192.0.2.11...) and a client (192.0.2.100) to `lab`. */
+/** Adds `count` nodes (192.0.2.11..., 2001:db8::11...) and a client (192.0.2.100, 2001:db8::100) to `lab`. */
 export async function addRigHosts(lab: Lab, count: number): Promise<{ nodes: Host[]; client: Host }> {
   const nodes: Host[] = [];
-  for (let i = 0; i < count; i++) nodes.push(await lab.addHost(`n${i}`, { ipv4: `192.0.2.${11 + i}/24` }));
-  const client = await lab.addHost('cli', { ipv4: '192.0.2.100/24' });
+  for (let i = 0; i < count; i++) {
+    const opts = { ipv4: `192.0.2.${11 + i}/24`, ipv6: `2001:db8::${11 + i}/64` };
+    nodes.push(await lab.addHost(`n${i}`, opts));
+  }
+  const client = await lab.addHost('cli', { ipv4: '192.0.2.100/24', ipv6: '2001:db8::100/64' });
   return { nodes, client };
 }

@@ -38,6 +38,8 @@ export interface SpeakerClusterOptions {
   node24: string;
   repo: string;
   vip: string;
+  /** An IPv6 VIP of the same service (a dual-stack service); none by default. */
+  vip6?: string;
   nodes: readonly Host[];
 }
 
@@ -50,7 +52,14 @@ async function status(node: Host): Promise<Status | undefined> {
 export async function startSpeakers(options: SpeakerClusterOptions): Promise<SpeakerCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'l2speaker-failover-'));
   const configFile = join(dir, 'l2speaker.yaml');
-  writeFileSync(configFile, speakerConfig(`${options.vip}/32`, options.vip));
+  const vips = options.vip6 === undefined ? [options.vip] : [options.vip, options.vip6];
+  writeFileSync(
+    configFile,
+    speakerConfig(
+      vips.map((ip) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`)),
+      vips,
+    ),
+  );
   mkdirSync(join(dir, 'secret'));
   writeFileSync(join(dir, 'secret', 'secretkey'), 'R2L6lTqlR8gbvLFcM9Oc7w');
   const peers = options.nodes.map((n) => `${n.ipv4}:7946`).join(',');

@@ -1,7 +1,8 @@
 /**
- * Failover as a client feels it, with the bench's rig (bench/lib/failover-*.ts): 3 speakers, a service on
- * every node, a client probing the VIP every 1 ms. A cut owner link is survived within a second, a SIGTERM
- * within 300 ms with the client moved to the new owner, and a restarted non-owner announces nothing.
+ * Failover as a client feels it, with the bench's rig (bench/lib/failover-*.ts): 5 speakers, a dual-stack
+ * service on every node, a client probing the IPv4 VIP every 1 ms. A cut owner link is survived within a
+ * second, a SIGTERM within 300 ms with the client moved to the new owner, and a restarted non-owner sends
+ * no gratuitous ARP or unsolicited NA for the VIPs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { node24, readCapture, repo, startCapture } from './speaker-harness.ts';
 jest.setTimeout(60_000);
 
 const VIP = '192.0.2.201';
+const VIP6 = '2001:db8::201';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function build(dir: string, name: string): string {
@@ -52,9 +54,9 @@ describe('failover seen from a client', () => {
     dir = mkdtempSync(join(tmpdir(), 'l2speaker-failover-test-'));
     bin = { echoService: build(dir, 'echo-service'), probeClient: build(dir, 'probe-client') };
     lab = await createLab({ prefix: 'fot' });
-    ({ nodes, client } = await addRigHosts(lab, 3));
+    ({ nodes, client } = await addRigHosts(lab, 5));
     for (const node of nodes) services.push(await prepareNode(node, [VIP], bin));
-    cluster = await startSpeakers({ node24, repo, vip: VIP, nodes });
+    cluster = await startSpeakers({ node24, repo, vip: VIP, vip6: VIP6, nodes });
   });
 
   afterAll(async () => {
@@ -85,8 +87,11 @@ describe('failover seen from a client', () => {
     await cluster.start(owner);
   });
 
-  test('a restarted speaker that does not own the VIP sends no gratuitous ARP for it', async () => {
+  test('a restarted speaker that does not own the VIPs sends no gratuitous ARP or unsolicited NA for them', async () => {
     const owner = await cluster.waitStable(20_000);
+    // The owner answers for both VIPs (ndisc6 prints the target's link-layer address).
+    const solicited = await client.exec(['ndisc6', '-1', '-r', '3', '-w', '500', VIP6, 'eth0']);
+    expect(solicited.stdout.toLowerCase()).toContain(owner.mac);
     const other = nodes.find((node) => node !== owner) as Host;
     const file = join(dir, 'restart.pcap');
     const capture = await startCapture(client, file);
@@ -104,5 +109,7 @@ describe('failover seen from a client', () => {
     );
     const gratuitous = `${fromOther} && arp.src.proto_ipv4 == arp.dst.proto_ipv4 && arp.dst.proto_ipv4 == ${VIP}`;
     expect(await readCapture(client, file, gratuitous, ['frame.number'])).toEqual([]);
+    const advert = `${fromOther} && icmpv6.type == 136 && icmpv6.nd.na.target_address == ${VIP6}`;
+    expect(await readCapture(client, file, advert, ['frame.number'])).toEqual([]);
   });
 });
