@@ -1,5 +1,6 @@
 /** The speaker's Prometheus metrics: MetalLB's names and labels, plus l2speaker's own. */
 import { Counter, Gauge, Registry } from 'prom-client';
+import { createOwnershipMetrics, type OwnershipMetrics } from './ownership.ts';
 
 /** One native frame counter: how many frames of an interface got a verdict for a reason. */
 export interface FrameCount {
@@ -24,7 +25,11 @@ export interface AnnouncedIp {
   readonly ip: string;
 }
 
-export interface Metrics {
+/** A ServiceL2Status write: which request, and how it ended. */
+export type StatusOperation = 'create' | 'status' | 'delete';
+export type StatusOutcome = 'ok' | 'conflict' | 'not-found' | 'invalid' | 'error' | 'circuit-open';
+
+export interface Metrics extends OwnershipMetrics {
   readonly registry: Registry;
   readonly layer2RequestsReceived: Counter<'ip'>;
   readonly layer2ResponsesSent: Counter<'ip'>;
@@ -34,6 +39,9 @@ export interface Metrics {
   readonly configReloadsTotal: Counter<'result'>;
   readonly conflictsTotal: Counter<'ip' | 'interface'>;
   readonly announcementsTotal: Counter<'ip' | 'interface' | 'kind'>;
+  readonly statusWritesTotal: Counter<'operation' | 'outcome'>;
+  /** l2speaker_status_writes_total{operation, outcome}: one ServiceL2Status request done. */
+  statusWrite(operation: StatusOperation, outcome: StatusOutcome): void;
   /** Feeds l2speaker_frames_total from a snapshot of the native counters (absolute values). */
   setFrameCounts(snapshot: readonly FrameCount[]): void;
   /** Feeds metallb_layer2_requests_received / responses_sent from native per-IP counts. */
@@ -108,11 +116,19 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     registers,
   });
 
+  const statusWritesTotal = new Counter({
+    name: 'l2speaker_status_writes_total',
+    help: 'ServiceL2Status requests, by operation (create, status, delete) and outcome',
+    labelNames: ['operation', 'outcome'],
+    registers,
+  });
+
   const feedFrames = absoluteFeeder(framesTotal);
   const feedRequests = absoluteFeeder(layer2RequestsReceived);
   const feedResponses = absoluteFeeder(layer2ResponsesSent);
 
   return {
+    ...createOwnershipMetrics(registry),
     registry,
     layer2RequestsReceived,
     layer2ResponsesSent,
@@ -122,6 +138,10 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     configReloadsTotal,
     conflictsTotal,
     announcementsTotal,
+    statusWritesTotal,
+    statusWrite(operation, outcome) {
+      statusWritesTotal.inc({ operation, outcome });
+    },
     setFrameCounts(snapshot) {
       for (const entry of snapshot) {
         feedFrames({ interface: entry.interface, verdict: entry.verdict, reason: entry.reason }, entry.count);
