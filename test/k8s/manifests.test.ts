@@ -1,0 +1,269 @@
+/**
+ * Every manifest in deploy/ (and MetalLB's CRDs in deploy/crds) applied to a real API server with
+ * strict field validation, first as a server-side dry run, then for real; and the l2speaker
+ * ServiceAccount's own token holds exactly the permissions the speaker needs.
+ */
+import { readdir } from 'node:fs/promises';
+import { kubeExpect, kubeRequest, startApiServer, type ApiServer, type KubeAccess } from './server.ts';
+import {
+  applyManifest,
+  deployDir,
+  objectPath,
+  readManifests,
+  speakerAccess,
+  SPEAKER_NAMESPACE,
+  type Manifest,
+} from './service-account.ts';
+
+let server: ApiServer | undefined;
+let admin: KubeAccess;
+
+/** Namespace first (the others live in it), then the rest in name order, then the CRDs. */
+async function manifestFiles(): Promise<string[]> {
+  const top = (await readdir(deployDir)).filter((f) => f.endsWith('.yaml') && f !== 'namespace.yaml').sort();
+  const crds = (await readdir(`${deployDir}/crds`)).filter((f) => f.endsWith('.yaml')).sort();
+  return ['namespace.yaml', ...top, ...crds.map((f) => `crds/${f}`)];
+}
+
+beforeAll(async () => {
+  server = await startApiServer();
+  admin = server.access;
+}, 1_800_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+test('every manifest passes a strict server-side dry run, then applies for real', async () => {
+  const applied: string[] = [];
+  for (const file of await manifestFiles()) {
+    for (const manifest of await readManifests(file)) {
+      await applyManifest(admin, manifest, { dryRun: true });
+      await applyManifest(admin, manifest);
+      const stored = await kubeExpect(admin, [200], 'GET', objectPath(manifest));
+      expect(stored.body).toMatchObject({ kind: manifest.kind, metadata: { name: manifest.metadata.name } });
+      applied.push(`${manifest.kind}/${manifest.metadata.name}`);
+    }
+  }
+  expect(applied).toEqual(
+    expect.arrayContaining([
+      'Namespace/metallb-system',
+      'ServiceAccount/l2speaker',
+      'ClusterRole/l2speaker',
+      'ClusterRoleBinding/l2speaker',
+      'Role/l2speaker',
+      'RoleBinding/l2speaker',
+      'DaemonSet/l2speaker',
+      'CustomResourceDefinition/servicel2statuses.metallb.io',
+    ]),
+  );
+}, 120_000);
+
+test('a misspelt field is refused, so the check above can fail', async () => {
+  const [daemonSet] = await readManifests('daemonset.yaml');
+  if (daemonSet === undefined) throw new Error('no DaemonSet');
+  const broken = structuredClone(daemonSet) as Manifest & {
+    spec: { template: { spec: Record<string, unknown> } };
+  };
+  broken.spec.template.spec['hostNetwrok'] = true;
+  // Server-side apply answers an unknown field with HTTP 500 "field not declared in schema".
+  await expect(applyManifest(admin, broken, { dryRun: true })).rejects.toThrow(
+    /hostNetwrok: field not declared in schema/,
+  );
+});
+
+test('the DaemonSet as stored: host network, NET_RAW only, read-only, identity from the downward API', async () => {
+  const res = await kubeExpect(
+    admin,
+    [200],
+    'GET',
+    `/apis/apps/v1/namespaces/${SPEAKER_NAMESPACE}/daemonsets/l2speaker`,
+  );
+  const pod = (res.body as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+  expect(pod).toMatchObject({
+    hostNetwork: true,
+    serviceAccountName: 'l2speaker',
+    securityContext: { runAsNonRoot: true, runAsUser: 65532 },
+    tolerations: expect.arrayContaining([
+      expect.objectContaining({ key: 'node-role.kubernetes.io/control-plane' }),
+    ]),
+  });
+  const [container] = pod['containers'] as Record<string, unknown>[];
+  expect(container).toMatchObject({
+    securityContext: {
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'], add: ['NET_RAW'] },
+    },
+    livenessProbe: { httpGet: { path: '/livez' } },
+    readinessProbe: { httpGet: { path: '/readyz' } },
+    volumeMounts: [expect.objectContaining({ mountPath: '/etc/ml_secret_key', readOnly: true })],
+  });
+  const env = Object.fromEntries(
+    (container?.['env'] as { name: string; valueFrom: { fieldRef: { fieldPath: string } } }[]).map((e) => [
+      e.name,
+      e.valueFrom.fieldRef.fieldPath,
+    ]),
+  );
+  expect(env).toEqual({
+    METALLB_NODE_NAME: 'spec.nodeName',
+    METALLB_NAMESPACE: 'metadata.namespace',
+    METALLB_POD_NAME: 'metadata.name',
+    METALLB_ML_BIND_ADDR: 'status.podIP',
+  });
+  const ports = (container?.['ports'] as { containerPort: number; protocol: string }[]).map(
+    (p) => `${p.containerPort}/${p.protocol}`,
+  );
+  expect(ports.sort()).toEqual(['7472/TCP', '7946/TCP', '7946/UDP']);
+});
+
+describe('the l2speaker ServiceAccount token', () => {
+  let speaker: KubeAccess;
+
+  beforeAll(async () => {
+    if (server === undefined) throw new Error('API server not started');
+    speaker = (await speakerAccess(server)).access;
+    for (const name of ['memberlist', 'other'])
+      await kubeExpect(admin, [201, 409], 'POST', `/api/v1/namespaces/${SPEAKER_NAMESPACE}/secrets`, {
+        metadata: { name },
+        stringData: { secretkey: 'x' },
+      });
+  }, 60_000);
+
+  interface Check {
+    verb: string;
+    resource: string;
+    group?: string;
+    namespace?: string;
+    name?: string;
+    subresource?: string;
+  }
+
+  async function allowed(check: Check): Promise<boolean> {
+    const res = await kubeExpect(
+      speaker,
+      [201],
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { group: '', ...check } },
+      },
+    );
+    return (res.body as { status: { allowed: boolean } }).status.allowed;
+  }
+
+  const ns = SPEAKER_NAMESPACE;
+  const needed: Check[] = [
+    ...['list', 'watch'].flatMap((verb) => [
+      { verb, resource: 'services' },
+      { verb, resource: 'nodes' },
+      { verb, resource: 'endpointslices', group: 'discovery.k8s.io' },
+      { verb, resource: 'pods', namespace: ns },
+      { verb, resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
+      { verb, resource: 'l2advertisements', group: 'metallb.io', namespace: ns },
+      { verb, resource: 'secrets', namespace: ns, name: 'memberlist' },
+      { verb, resource: 'configmaps', namespace: ns, name: 'metallb-excludel2' },
+    ]),
+    { verb: 'get', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
+    { verb: 'get', resource: 'secrets', namespace: ns, name: 'memberlist' },
+    ...['create', 'delete', 'get', 'list', 'watch'].map((verb) => ({
+      verb,
+      resource: 'servicel2statuses',
+      group: 'metallb.io',
+      namespace: ns,
+    })),
+    ...['update', 'patch'].map((verb) => ({
+      verb,
+      resource: 'servicel2statuses',
+      subresource: 'status',
+      group: 'metallb.io',
+      namespace: ns,
+    })),
+    ...['create', 'patch'].flatMap((verb) => [
+      { verb, resource: 'events', namespace: 'shop' },
+      { verb, resource: 'events', group: 'events.k8s.io', namespace: 'shop' },
+    ]),
+  ];
+  const refused: Check[] = [
+    { verb: 'get', resource: 'secrets', namespace: ns, name: 'other' },
+    { verb: 'list', resource: 'secrets', namespace: ns },
+    { verb: 'list', resource: 'secrets' },
+    { verb: 'get', resource: 'configmaps', namespace: ns, name: 'kube-root-ca.crt' },
+    { verb: 'create', resource: 'services', namespace: 'shop' },
+    { verb: 'patch', resource: 'services', namespace: 'shop', subresource: 'status' },
+    { verb: 'patch', resource: 'nodes', name: 'node-a' },
+    { verb: 'delete', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
+    { verb: 'create', resource: 'pods', namespace: ns },
+    { verb: 'update', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
+    { verb: 'patch', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
+    { verb: 'create', resource: 'servicel2statuses', group: 'metallb.io', namespace: 'default' },
+    { verb: 'list', resource: 'ipaddresspools', group: 'metallb.io' },
+    { verb: 'create', resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
+    { verb: 'delete', resource: 'events', namespace: 'shop' },
+    { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
+  ];
+
+  test('may do every verb the speaker needs', async () => {
+    const denied: Check[] = [];
+    for (const check of needed) if (!(await allowed(check))) denied.push(check);
+    expect(denied).toEqual([]);
+  }, 60_000);
+
+  test('may do nothing it does not need', async () => {
+    const granted: Check[] = [];
+    for (const check of refused) if (await allowed(check)) granted.push(check);
+    expect(granted).toEqual([]);
+  }, 60_000);
+
+  test('real requests: reads, its Secret only, ServiceL2Status create/status/delete, events', async () => {
+    await kubeExpect(speaker, [200], 'GET', '/api/v1/services');
+    await kubeExpect(speaker, [200], 'GET', '/api/v1/nodes?watch=true&timeoutSeconds=1');
+    await kubeExpect(speaker, [200], 'GET', `/api/v1/namespaces/${ns}/secrets/memberlist`);
+    await kubeExpect(
+      speaker,
+      [200],
+      'GET',
+      `/api/v1/namespaces/${ns}/secrets?fieldSelector=metadata.name%3Dmemberlist`,
+    );
+    expect((await kubeRequest(speaker, 'GET', `/api/v1/namespaces/${ns}/secrets/other`)).status).toBe(403);
+    expect((await kubeRequest(speaker, 'GET', `/api/v1/namespaces/${ns}/secrets`)).status).toBe(403);
+    expect((await kubeRequest(speaker, 'POST', '/api/v1/namespaces/default/services', {})).status).toBe(403);
+
+    const collection = `/apis/metallb.io/v1beta1/namespaces/${ns}/servicel2statuses`;
+    await kubeExpect(speaker, [201], 'POST', collection, {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'ServiceL2Status',
+      metadata: { name: 'sa-check', labels: { 'metallb.io/node': 'node-a' } },
+    });
+    const status = { node: 'node-a', serviceName: 'web', serviceNamespace: 'shop' };
+    await kubeExpect(
+      speaker,
+      [200],
+      'PATCH',
+      `${collection}/sa-check/status`,
+      { status },
+      'application/merge-patch+json',
+    );
+    const labels = { metadata: { labels: { 'metallb.io/node': 'node-b' } } };
+    const relabel = await kubeRequest(
+      speaker,
+      'PATCH',
+      `${collection}/sa-check`,
+      labels,
+      'application/merge-patch+json',
+    );
+    expect(relabel.status).toBe(403);
+    await kubeExpect(speaker, [200], 'DELETE', `${collection}/sa-check`);
+
+    await kubeExpect(speaker, [201], 'POST', '/api/v1/namespaces/default/events', {
+      metadata: { name: 'web.sa-check' },
+      involvedObject: { kind: 'Service', namespace: 'default', name: 'web' },
+      reason: 'nodeAssigned',
+      message: 'announcing from node "node-a"',
+      type: 'Normal',
+    });
+  }, 60_000);
+});
