@@ -17,6 +17,12 @@ declare module 'hashring' {
     );
     /** Distinct servers in ring order from the key's position, at most `size` of them (default: all). */
     range(key: string, size?: number, unique?: boolean): string[];
+    /** The ring's points in ascending order of value (ties in server order). */
+    readonly ring: readonly { readonly value: number; readonly server: string }[];
+    /** The point of a key's hash on the ring (md5 of the key, member-independent). */
+    hashValue(key: string): number;
+    /** The index of the first point at or after `hashValue`, 0 past the last one. */
+    find(hashValue: number): number;
     /** Ring positions of each server. */
     points(servers?: readonly string[]): Record<string, number[]>;
   }

@@ -17,8 +17,13 @@
  *   electOwner(mode, candidates, '192.0.2.10', (name) => name !== 'node-b'); // 'node-a'
  *   preference('metallb', candidates, '192.0.2.10'); // ['node-b', 'node-a']: the weight ranks first
  *   metallbOwner(['node-a', 'node-b', 'node-c'], '192.0.2.10'); // the node MetalLB would pick too
+ *   // Planning many services: hashes and ring points kept between plans (see src/speaker/planner.ts).
+ *   new MetallbRanks().owner(candidates, '192.0.2.10'); // as metallbPreference(...)[0]
+ *   const walk = new RingWalk(); walk.use(['node-a', 'node-b']); walk.owner(candidates, '192.0.2.10');
  */
 export { electOwner, groupBySharedIp, preference } from './elect.ts';
 export { metallbOwner, metallbPreference } from './metallb.ts';
 export { chooseMode, modeChange } from './mode.ts';
 export type { Candidate, ElectionMode, NodeMetaLike, RequestedElection } from './types.ts';
+export { MetallbRanks } from './metallb-ranks.ts';
+export { RingWalk } from './ring-walk.ts';

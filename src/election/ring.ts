@@ -20,14 +20,18 @@ const GLOBAL_VNODE_COUNT = 0;
 const MEMO_SIZE = 16;
 const memo = new Map<string, HashRing>();
 
-function ringFor(members: readonly string[]): HashRing {
+/** A new ring of these members (any order, duplicates ignored). */
+export function buildRing(members: readonly string[]): HashRing {
   const names = [...new Set(members)].sort();
-  const key = JSON.stringify(names);
-  const ring =
-    memo.get(key) ??
-    new HashRing(Object.fromEntries(names.map((name) => [name, { vnodes: RING_VNODES }])), 'md5', {
-      'vnode count': GLOBAL_VNODE_COUNT,
-    });
+  return new HashRing(Object.fromEntries(names.map((name) => [name, { vnodes: RING_VNODES }])), 'md5', {
+    'vnode count': GLOBAL_VNODE_COUNT,
+  });
+}
+
+/** The ring of these members, memoised by their sorted names. */
+function ringFor(members: readonly string[]): HashRing {
+  const key = JSON.stringify([...new Set(members)].sort());
+  const ring = memo.get(key) ?? buildRing(members);
   memo.delete(key);
   memo.set(key, ring);
   const oldest = memo.keys().next().value;

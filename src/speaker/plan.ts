@@ -11,13 +11,15 @@ import {
   memberLabels,
   servedHere,
   sharingRefusal,
-  type Candidate,
   type EligibilityOptions,
   type Model,
   type Service,
 } from '../config/index.ts';
 import type { DesiredAddress } from '../dataplane/index.ts';
 import { electOwner, type ElectionMode } from '../election/index.ts';
+import { electGroup, groupBySharedIps, type Contender, type Elect, type Refusal } from './plan-groups.ts';
+
+export type { Refusal } from './plan-groups.ts';
 
 export interface PlanNode {
   readonly name: string;
@@ -34,13 +36,6 @@ export interface PlanOptions {
   readonly loadBalancerClass?: string;
 }
 
-/** A service left unannounced because of its configuration, for the caller to log and report. */
-export interface Refusal {
-  /** "namespace/name". */
-  readonly service: string;
-  readonly reason: string;
-}
-
 export interface Plan {
   /** The addresses this node answers for. */
   readonly addresses: DesiredAddress[];
@@ -52,64 +47,8 @@ export interface Plan {
   readonly owners: ReadonlyMap<string, string | undefined>;
 }
 
-interface Contender {
-  readonly key: string;
-  readonly ips: readonly string[];
-  readonly candidates: readonly Candidate[];
-}
-
 function keyOf(svc: Service): string {
   return `${svc.metadata.namespace}/${svc.metadata.name}`;
-}
-
-/** Contenders linked by any shared IP, transitively; each group in input order. */
-function groupBySharedIps(contenders: readonly Contender[]): Contender[][] {
-  const groups: { ips: Set<string>; members: Contender[] }[] = [];
-  for (const contender of contenders) {
-    const linked = groups.filter((group) => contender.ips.some((ip) => group.ips.has(ip)));
-    for (const group of linked) groups.splice(groups.indexOf(group), 1);
-    groups.push({
-      ips: new Set([...linked.flatMap((group) => [...group.ips]), ...contender.ips]),
-      members: [...linked.flatMap((group) => group.members), contender],
-    });
-  }
-  const order = new Map(contenders.map((contender, i) => [contender, i]));
-  return groups.map((group) => group.members.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)));
-}
-
-/** The members eligible for every service of the group, with their weights summed over the group. */
-function sharedCandidates(group: readonly Contender[]): Candidate[] {
-  const [first, ...rest] = group;
-  if (first === undefined) return [];
-  return first.candidates
-    .filter(({ name }) => rest.every((other) => other.candidates.some((c) => c.name === name)))
-    .map(({ name }) => ({
-      name,
-      weight: group.reduce((sum, c) => sum + (c.candidates.find((x) => x.name === name)?.weight ?? 0), 0),
-    }));
-}
-
-/** Elects one owner per group; a service its owner may not announce is refused (when it shares). */
-function electGroup(
-  group: readonly Contender[],
-  mode: ElectionMode,
-  owners: Map<string, string | undefined>,
-  refused: Refusal[],
-): void {
-  const [first] = group;
-  const firstIp = first?.ips[0];
-  if (first === undefined || firstIp === undefined) return;
-  const shared = sharedCandidates(group);
-  const owner = electOwner(mode, shared.length > 0 ? shared : first.candidates, firstIp);
-  for (const contender of group) {
-    const mayAnnounce = contender.candidates.some(({ name }) => name === owner);
-    owners.set(contender.key, mayAnnounce ? owner : undefined);
-    if (!mayAnnounce) {
-      const partners = group.filter((other) => other !== contender).map((other) => other.key);
-      const reason = `shares an IP with ${partners.join(', ')} but no member may announce all of them`;
-      refused.push({ service: contender.key, reason });
-    }
-  }
 }
 
 /** The addresses this node answers for, the owner of every service, and the services refused. */
@@ -134,8 +73,9 @@ export function plan(
     const candidates = reason === undefined ? eligibleFor(svc) : [];
     if (candidates.length > 0) contenders.push({ key, ips: svc.status.ingressIPs, candidates });
   }
-  for (const group of groupBySharedIps(contenders))
-    electGroup(group, opts.mode ?? 'metallb', owners, refused);
+  const mode = opts.mode ?? 'metallb';
+  const elect: Elect = (candidates, firstIp) => electOwner(mode, candidates, firstIp);
+  for (const group of groupBySharedIps(contenders)) electGroup(group, elect, owners, refused);
 
   const self = { name: node.name, labels: memberLabels(model, node.name, eligibilityOpts) };
   const addresses = advertisedServices(model, self, opts)
