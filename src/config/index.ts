@@ -42,7 +42,8 @@ export type {
 export { ConfigError } from './errors.ts';
 export type { ConfigErrorDetails, DocumentRef } from './errors.ts';
 export { canonicalIp } from './addresses.ts';
-export { modelFromObjects, parseConfig } from './parse.ts';
+export { modelFromObjects, parseConfig, poolOverlap, resourceFromObject } from './parse.ts';
+export type { Resource } from './parse.ts';
 export {
   advertisedServices,
   advertisementOnNode,

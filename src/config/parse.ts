@@ -10,7 +10,8 @@ import { endpointSlice, node } from './cluster-state.ts';
 import { ipAddressPool, isSupportedKind, l2Advertisement, service, supportedKinds } from './resources.ts';
 import type { EndpointSlice, IPAddressPool, L2Advertisement, Model, Node, Service } from './types.ts';
 
-type Resource = IPAddressPool | L2Advertisement | Service | Node | EndpointSlice;
+/** One validated object of a kind the speaker reads. */
+export type Resource = IPAddressPool | L2Advertisement | Service | Node | EndpointSlice;
 
 const readers = {
   IPAddressPool: ipAddressPool,
@@ -145,6 +146,33 @@ function buildModel(found: readonly Located<Resource>[]): Model {
       .map((entry) => entry.resource)
       .sort(byNamespaceAndName),
   });
+}
+
+/**
+ * Validates one object as the API server serves it (kind and apiVersion set; no List), for sources that
+ * keep each object on its own: the result is deeply frozen, and a bad object fails alone.
+ * @throws ConfigError naming the source, the field and the value at fault.
+ */
+export function resourceFromObject(value: unknown, source: string): Resource {
+  const ctx: ReadContext = { source, document: { index: 1 } };
+  if (!isObject(value)) fail(ctx, '(object)', 'is not a mapping with apiVersion and kind');
+  return deepFreeze(readResource(ctx, value).resource);
+}
+
+/**
+ * Why `pool` cannot join `others` (MetalLB refuses overlapping ranges), or undefined when it can: the
+ * first of its ranges that overlaps a range of another pool.
+ */
+export function poolOverlap(pool: IPAddressPool, others: readonly IPAddressPool[]): string | undefined {
+  for (const address of pool.spec.addresses) {
+    const range = numericRange(address);
+    for (const other of others) {
+      const hit = other.spec.addresses.find((theirs) => rangesOverlap(numericRange(theirs), range));
+      if (hit !== undefined)
+        return `${JSON.stringify(address.text)} overlaps ${JSON.stringify(hit.text)} of IPAddressPool ${JSON.stringify(other.metadata.name)}`;
+    }
+  }
+  return undefined;
 }
 
 /** Validates already-decoded objects (e.g. from the API server); document N is objects[N-1]. */

@@ -1,6 +1,6 @@
 /**
- * The members this speaker elects among: either memberlist (wire-compatible with MetalLB's speakers) or,
- * without it, this node alone.
+ * The members this speaker elects among: memberlist (wire-compatible with MetalLB's speakers) or, without
+ * it, this node alone (standalone mode) or every Node of the cluster (Kubernetes mode, as MetalLB).
  */
 import type { ElectionMode, NodeMetaLike } from '../election/index.ts';
 import {
@@ -23,6 +23,8 @@ export interface ClusterView {
   onRejoin(listener: (name: string) => void): void;
   /** Settles once membership is synced with a seed (true) or the join timeout passed (false). */
   readonly synced: Promise<boolean>;
+  /** Push/pull joins more seeds ('host:port'); resolves with how many answered (0 without memberlist). */
+  join(seeds: readonly string[]): Promise<number>;
   /** Leaves gracefully, so the others take over at once. */
   leave(): Promise<void>;
 }
@@ -37,6 +39,37 @@ export function soloCluster(nodeName: string, election: ElectionMode): ClusterVi
     onChange: () => undefined,
     onRejoin: () => undefined,
     synced: Promise.resolve(true),
+    join: async () => 0,
+    leave: async () => undefined,
+  };
+}
+
+/**
+ * Without memberlist in a cluster: every Node is a live member, as MetalLB v0.15+ does. Nothing tells
+ * whether a node's speaker runs or which rule it elects by, so the others count as MetalLB speakers
+ * (`auto` then elects by MetalLB's rule, the one every speaker computes alike). The risk: a speaker that
+ * is down still counts, so its services go unanswered until its Node goes away, and speakers whose views
+ * of the Nodes differ (a lagging watch) may both claim one IP for that while.
+ */
+export function nodesCluster(
+  nodeName: string,
+  election: ElectionMode,
+  nodes: () => readonly string[],
+): ClusterView {
+  const self = { name: nodeName, meta: { kind: 'l2speaker', election } as const };
+  const live = (): { name: string; meta: NodeMetaLike }[] => [
+    self,
+    ...nodes()
+      .filter((name) => name !== nodeName)
+      .map((name) => ({ name, meta: { kind: 'metallb' } as const })),
+  ];
+  return {
+    liveMembers: live,
+    members: () => live().map(({ name }) => ({ name, addr: '', state: 'alive' })),
+    onChange: () => undefined,
+    onRejoin: () => undefined,
+    synced: Promise.resolve(true),
+    join: async () => 0,
     leave: async () => undefined,
   };
 }
@@ -87,6 +120,7 @@ export async function memberlistCluster(
     onChange: (listener) => void membership.onChange(listener),
     onRejoin: (listener) => void rejoinListeners.push(listener),
     synced: membership.synced,
+    join: (seeds) => membership.join(seeds),
     leave: () => membership.leave(1000),
   };
 }

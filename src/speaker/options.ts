@@ -5,8 +5,12 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 
 export interface SpeakerOptions {
-  /** Standalone mode: YAML file of IPAddressPool, L2Advertisement and Service objects. */
-  readonly config: string;
+  /** Standalone mode: YAML file of IPAddressPool, L2Advertisement and Service objects; undefined: Kubernetes mode. */
+  readonly config: string | undefined;
+  /** Kubernetes mode (no --config): where to read the cluster; undefined in standalone mode. */
+  readonly kubernetes: KubernetesFlags | undefined;
+  /** Serve only Services of this spec.loadBalancerClass (--lb-class); undefined: those naming no class. */
+  readonly loadBalancerClass: string | undefined;
   /** This node's name (as Kubernetes knows it). */
   readonly nodeName: string;
   /** Labels of this node, matched against L2Advertisement nodeSelectors. */
@@ -22,11 +26,22 @@ export interface SpeakerOptions {
   readonly memberlist: MemberlistFlags | undefined;
 }
 
+export interface KubernetesFlags {
+  /** The speaker's namespace (pools, advertisements, Secret, pods); undefined: the service account's. */
+  readonly namespace: string | undefined;
+  /** This speaker's Pod, the owner of its ServiceL2Status objects. */
+  readonly podName: string | undefined;
+  /** A kubeconfig file; undefined: $KUBECONFIG, else in-cluster. */
+  readonly kubeconfig: string | undefined;
+}
+
 export interface MemberlistFlags {
   readonly bindAddr: string;
   readonly bindPort: number;
   /** Seeds to join, 'host:port'. */
   readonly peers: readonly string[];
+  /** Kubernetes mode: label selector of the speaker pods, whose IPs are joined (--ml-labels). */
+  readonly labels: string | undefined;
   /** Directory holding `secretkey` (the memberlist Secret); undefined = plaintext gossip. */
   readonly secretKeyPath: string | undefined;
   readonly keyDerivation: 'metallb' | 'sha256';
@@ -42,14 +57,18 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `Usage: l2speaker --config FILE --node-name NAME [options]
+export const USAGE = `Usage: l2speaker --node-name NAME [options]                 (Kubernetes mode)
+       l2speaker --config FILE --node-name NAME [options]   (standalone mode)
 
 Answers ARP and NDP for the LoadBalancer IPs this node owns.
 
 Options:
   --config FILE                 standalone mode: YAML with IPAddressPool, L2Advertisement and
-                                Service objects (reloaded when it changes)
+                                Service objects (reloaded when it changes); without it the speaker
+                                reads the cluster (Kubernetes mode)
   --node-name NAME              this node's name (env METALLB_NODE_NAME)
+  --lb-class CLASS              serve only Services whose spec.loadBalancerClass is CLASS (default:
+                                only those naming no class)
   --node-labels K=V,...         this node's labels, for L2Advertisement nodeSelectors
   --metrics-bind-address ADDR   address of the HTTP endpoints (default 0.0.0.0)
   --metrics-port PORT           port of /metrics, /livez, /readyz, /status (default 7472)
@@ -60,13 +79,25 @@ Options:
   --ignore-exclude-lb           let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers
                                 announce
 
+Kubernetes mode:
+  --namespace NS                the speaker's namespace: IPAddressPools, L2Advertisements, the
+                                memberlist Secret, speaker pods, ServiceL2Statuses (env
+                                METALLB_NAMESPACE; default: the service account's namespace)
+  --pod-name NAME               this speaker's Pod, owner of its ServiceL2Statuses (env METALLB_POD_NAME)
+  --kubeconfig FILE             kubeconfig to use (default: $KUBECONFIG, else in-cluster)
+
 Membership (HashiCorp memberlist, wire-compatible with MetalLB's speakers):
-  --ml-bindaddr ADDR            bind memberlist here; without it this node is the only member
+  --ml-bindaddr ADDR            bind memberlist here; without it this node is the only member in
+                                standalone mode and every Node a candidate in Kubernetes mode
                                 (env METALLB_ML_BIND_ADDR)
+  --ml-labels SELECTOR          Kubernetes mode: label selector of the speaker pods to join, e.g.
+                                app=metallb,component=speaker; with neither it nor --ml-peers,
+                                memberlist is off (env METALLB_ML_LABELS)
   --ml-bindport PORT            UDP and TCP port (default 7946; env METALLB_ML_BIND_PORT)
   --ml-peers HOST:PORT,...      seeds to join (standalone mode)
   --ml-secret-key-path DIR      read DIR/secretkey, the memberlist Secret; gossip is then encrypted
-                                and plaintext refused (env METALLB_ML_SECRET_KEY_PATH)
+                                and plaintext refused (env METALLB_ML_SECRET_KEY_PATH); Kubernetes
+                                mode without it reads the Secret "memberlist" (key secretkey)
   --ml-key-derivation KIND      metallb (default: as MetalLB derives its key) or sha256
   --ml-join-timeout-ms MS       announce nothing until synced with a seed or this passed (default 10000)
   -h, --help                    show this help
@@ -85,6 +116,7 @@ function parseInteger(flag: string, value: string, min: number, max: number): nu
 function parseMemberlist(
   values: Record<string, string | boolean | undefined>,
   env: Readonly<Record<string, string | undefined>>,
+  kubernetesMode: boolean,
 ): MemberlistFlags | undefined {
   const text = (flag: string, envName?: string): string | undefined => {
     const value = values[flag];
@@ -102,6 +134,9 @@ function parseMemberlist(
     );
   }
   const peers = (text('ml-peers') ?? '').split(',').filter((peer) => peer !== '');
+  const labels = text('ml-labels', 'METALLB_ML_LABELS') || undefined;
+  // As MetalLB: in a cluster, memberlist needs the speaker pods' labels to find its peers.
+  if (kubernetesMode && labels === undefined && peers.length === 0) return undefined;
   for (const peer of peers) {
     if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(peer)) {
       throw new UsageError(`--ml-peers: "${peer}" is not HOST:PORT`, '--ml-peers');
@@ -111,6 +146,7 @@ function parseMemberlist(
     bindAddr,
     bindPort: parseInteger('--ml-bindport', text('ml-bindport', 'METALLB_ML_BIND_PORT') ?? '7946', 0, 65535),
     peers,
+    labels,
     secretKeyPath: text('ml-secret-key-path', 'METALLB_ML_SECRET_KEY_PATH') || undefined,
     keyDerivation: derivation,
     joinTimeoutMs: parseInteger('--ml-join-timeout-ms', text('ml-join-timeout-ms') ?? '10000', 0, 600_000),
@@ -158,6 +194,11 @@ export function parseOptions(
         'ml-bindaddr': { type: 'string' },
         'ml-bindport': { type: 'string' },
         'ml-peers': { type: 'string' },
+        'ml-labels': { type: 'string' },
+        namespace: { type: 'string' },
+        'pod-name': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        'lb-class': { type: 'string' },
         'ml-secret-key-path': { type: 'string' },
         'ml-key-derivation': { type: 'string' },
         'ml-join-timeout-ms': { type: 'string' },
@@ -175,9 +216,18 @@ export function parseOptions(
   if (values.help) return undefined;
   const nodeName = values['node-name'] ?? env.METALLB_NODE_NAME;
   if (!nodeName) throw new UsageError('--node-name (or METALLB_NODE_NAME) is required', '--node-name');
-  if (!values.config) throw new UsageError('--config is required', '--config');
+  if (values.config === '') throw new UsageError('--config: a file name is required', '--config');
+  const kubernetesMode = values.config === undefined;
   return {
     config: values.config,
+    kubernetes: kubernetesMode
+      ? {
+          namespace: values.namespace || env.METALLB_NAMESPACE || undefined,
+          podName: values['pod-name'] || env.METALLB_POD_NAME || undefined,
+          kubeconfig: values.kubeconfig || undefined,
+        }
+      : undefined,
+    loadBalancerClass: values['lb-class'] || undefined,
     nodeName,
     nodeLabels: parseLabels(values['node-labels']),
     metricsBindAddress: values['metrics-bind-address'],
@@ -185,6 +235,6 @@ export function parseOptions(
     logLevel: parseLogLevel(values['log-level']),
     election: parseElection(values.election),
     ignoreExcludeLb: values['ignore-exclude-lb'],
-    memberlist: parseMemberlist(values, env),
+    memberlist: parseMemberlist(values, env, kubernetesMode),
   };
 }

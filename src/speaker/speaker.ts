@@ -1,14 +1,13 @@
 /**
- * The composition root for standalone mode: config file + live members -> plan -> data plane, with the
- * HTTP endpoints beside it. Without memberlist this node is the only member, so it owns every advertised
- * address.
+ * The composition root: model (standalone file or Kubernetes informers) + live members -> plan -> data
+ * plane (and status in Kubernetes mode), with the HTTP endpoints beside it.
  */
-import { loadConfigFile, watchConfig } from '../config/index.ts';
 import { chooseMode, modeChange, type ElectionMode } from '../election/index.ts';
 import { Dataplane, readInterfaces, systemClock, type DesiredAddress } from '../dataplane/index.ts';
 import { createMetrics, startHttpServer, type FrameCount } from '../metrics/index.ts';
 import { openGroupMemberships, openResponder } from '../native/index.ts';
-import { memberlistCluster, soloCluster } from './cluster.ts';
+import { standaloneInputs } from './inputs.ts';
+import { kubernetesInputs } from './kubernetes.ts';
 import type { SpeakerOptions } from './options.ts';
 import { plan } from './plan.ts';
 import type winston from 'winston';
@@ -24,6 +23,19 @@ interface ServiceStatus {
   readonly name: string;
   readonly ips: readonly string[];
   readonly interfaces: readonly string[];
+}
+
+/** Per owned service, the interfaces answering for one of its IPs. */
+function ownedInterfaces(dataplane: Dataplane, desired: readonly DesiredAddress[]): Map<string, string[]> {
+  const byIp = new Map<string, Set<string>>();
+  for (const binding of dataplane.bindings())
+    byIp.set(binding.ip, (byIp.get(binding.ip) ?? new Set()).add(binding.ifname));
+  const result = new Map<string, string[]>();
+  for (const address of desired) {
+    const names = new Set([...(result.get(address.service) ?? []), ...(byIp.get(address.ip) ?? [])]);
+    result.set(address.service, [...names].sort());
+  }
+  return result;
 }
 
 function serviceStatus(dataplane: Dataplane, desired: readonly DesiredAddress[]): ServiceStatus[] {
@@ -54,21 +66,16 @@ function frameCounts(counters: Record<string, Record<string, number>>): FrameCou
 }
 
 export async function startSpeaker(options: SpeakerOptions, logger: winston.Logger): Promise<Speaker> {
-  let model = loadConfigFile(options.config);
-  // What this node asks of the others (node meta): auto and ring both mean ring while all agree.
-  const ownMode = options.election === 'metallb' ? 'metallb' : 'ring';
-  const cluster = options.memberlist
-    ? await memberlistCluster(
-        options.nodeName,
-        options.memberlist,
-        ownMode,
-        logger.child({ component: 'memberlist' }),
-      )
-    : soloCluster(options.nodeName, ownMode);
   const metrics = createMetrics();
+  const inputs =
+    options.config !== undefined
+      ? await standaloneInputs(options.config, options, logger, metrics)
+      : await kubernetesInputs(options, logger);
+  const { cluster } = inputs;
   const dataplane = new Dataplane({
     native: { openResponder, openGroupMemberships },
-    readInterfaces,
+    // MetalLB's excludel2: an excluded interface is never used, even when an L2Advertisement names it.
+    readInterfaces: () => readInterfaces().filter((iface) => !inputs.excludesInterface(iface.name)),
     clock: systemClock,
     logger: logger.child({ component: 'dataplane' }),
     events: {
@@ -100,12 +107,12 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     const change = modeChange(mode, nextMode);
     if (change) logger.warn('election mode switched', change);
     mode = nextMode;
-    const result = plan(
-      model,
-      { name: options.nodeName, labels: options.nodeLabels },
-      members.map((m) => m.name),
-      { mode, ignoreExcludeLb: options.ignoreExcludeLb },
-    );
+    const liveMembers = members.map((m) => m.name);
+    const result = plan(inputs.model(), { name: options.nodeName, labels: options.nodeLabels }, liveMembers, {
+      mode,
+      ignoreExcludeLb: options.ignoreExcludeLb,
+      loadBalancerClass: options.loadBalancerClass,
+    });
     // Logged when the set of refusals changes, not on every replan.
     const refused = JSON.stringify(result.refused);
     if (refused !== refusals && result.refused.length > 0)
@@ -114,28 +121,18 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     desired = result.addresses;
     dataplane.apply(desired);
     metrics.setAnnounced(options.nodeName, desired);
+    inputs.afterApply({ result, interfaces: ownedInterfaces(dataplane, desired), liveMembers });
   };
   cluster.onChange(replan);
   cluster.onRejoin((name) => {
     logger.info('member back: re-announcing the addresses this node answers', { member: name });
     dataplane.reannounce();
   });
-  void cluster.synced.then(() => {
+  inputs.onModel(replan);
+  // Nothing is announced before both the members and the model are known.
+  void Promise.all([cluster.synced, inputs.ready]).then(() => {
     synced = true;
     replan();
-  });
-
-  const watcher = watchConfig(options.config, {
-    onChange: (next) => {
-      logger.info('configuration reloaded', { file: options.config });
-      metrics.configReloadsTotal.inc({ result: 'ok' });
-      model = next;
-      replan();
-    },
-    onError: (err) => {
-      logger.error('configuration rejected, keeping the last good one', err);
-      metrics.configReloadsTotal.inc({ result: 'error' });
-    },
   });
 
   const server = await startHttpServer({
@@ -149,20 +146,25 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     },
     status: () => ({
       node: options.nodeName,
+      ...inputs.describe(),
       election: mode,
       members: cluster.members(),
       services: serviceStatus(dataplane, desired),
     }),
   });
-  logger.info('speaker started', { node: options.nodeName, config: options.config, httpPort: server.port });
+  logger.info('speaker started', {
+    node: options.nodeName,
+    mode: options.config === undefined ? 'kubernetes' : 'standalone',
+    config: options.config,
+    httpPort: server.port,
+  });
 
   return {
     httpPort: server.port,
     async stop() {
       stopping = true;
-      watcher.close();
       dataplane.close();
-      await cluster.leave();
+      await inputs.close();
       await server.close();
       logger.info('speaker stopped');
     },

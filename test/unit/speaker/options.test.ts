@@ -1,4 +1,4 @@
-import { parseOptions, UsageError } from '../../src/speaker/index.ts';
+import { parseOptions, UsageError } from '../../../src/speaker/index.ts';
 
 describe('parseOptions', () => {
   test('defaults', () => {
@@ -23,6 +23,7 @@ describe('parseOptions', () => {
       bindAddr: '192.0.2.10',
       bindPort: 7946,
       peers: ['192.0.2.11:7946', '[2001:db8::11]:7946'],
+      labels: undefined,
       secretKeyPath: '/etc/ml_secret_key',
       keyDerivation: 'metallb',
       joinTimeoutMs: 10000,
@@ -40,7 +41,7 @@ describe('parseOptions', () => {
   });
   test.each([
     [['--config', 'c'], '--node-name'],
-    [['--node-name', 'n'], '--config'],
+    [['--config', '', '--node-name', 'n'], '--config'],
     [['--config', 'c', '--node-name', 'n', '--metrics-port', '70000'], '--metrics-port'],
     [['--config', 'c', '--node-name', 'n', '--log-level', 'loud'], '--log-level'],
     [['--config', 'c', '--node-name', 'n', '--node-labels', 'novalue'], '--node-labels'],
@@ -58,6 +59,44 @@ describe('parseOptions', () => {
   ])('%j is refused naming %s', (argv, flag) => {
     expect(() => parseOptions(argv, {})).toThrow(UsageError);
     expect(() => parseOptions(argv, {})).toThrow(flag);
+  });
+  test('without --config: Kubernetes mode, flags and MetalLB environment', () => {
+    const options = parseOptions(['--node-name', 'n', '--lb-class', 'example.com/l2', '--kubeconfig', 'kc'], {
+      METALLB_NAMESPACE: 'metallb-system',
+      METALLB_POD_NAME: 'speaker-x7',
+    });
+    expect(options).toMatchObject({
+      config: undefined,
+      kubernetes: { namespace: 'metallb-system', podName: 'speaker-x7', kubeconfig: 'kc' },
+      loadBalancerClass: 'example.com/l2',
+      memberlist: undefined,
+    });
+    const flags = parseOptions(['--node-name', 'n', '--namespace', 'lb', '--pod-name', 'p'], {
+      METALLB_NAMESPACE: 'other',
+    });
+    expect(flags?.kubernetes).toEqual({ namespace: 'lb', podName: 'p', kubeconfig: undefined });
+    expect(parseOptions(['--node-name', 'n'], {})?.kubernetes).toEqual({
+      namespace: undefined,
+      podName: undefined,
+      kubeconfig: undefined,
+    });
+  });
+  test('Kubernetes mode: memberlist needs --ml-labels (or --ml-peers) besides the bind address, as MetalLB', () => {
+    const env = { METALLB_ML_BIND_ADDR: '192.0.2.11' };
+    expect(parseOptions(['--node-name', 'n'], env)?.memberlist).toBeUndefined();
+    expect(
+      parseOptions(['--node-name', 'n', '--ml-labels', 'app=metallb,component=speaker'], env)?.memberlist,
+    ).toMatchObject({ bindAddr: '192.0.2.11', labels: 'app=metallb,component=speaker', peers: [] });
+    expect(
+      parseOptions(['--node-name', 'n'], { ...env, METALLB_ML_LABELS: 'app=l2' })?.memberlist,
+    ).toMatchObject({
+      labels: 'app=l2',
+    });
+    expect(parseOptions(['--node-name', 'n', '--ml-labels', 'app=l2'], {})?.memberlist).toBeUndefined();
+    // Standalone mode keeps its rule: the bind address alone turns memberlist on.
+    expect(parseOptions(['--config', 'c', '--node-name', 'n'], env)?.memberlist).toMatchObject({
+      bindAddr: '192.0.2.11',
+    });
   });
   test('unknown flags are refused', () => {
     expect(() => parseOptions(['--bogus'], {})).toThrow(UsageError);
