@@ -49,6 +49,12 @@ export interface ApiServer {
   readonly startMillis: number;
   /** The server's stderr so far (its last megabyte). */
   readonly logs: () => string;
+  /** The server process's pid (the spawned child). */
+  readonly pid: number | undefined;
+  /** SIGSTOP: the server stops answering (connections hang) until resume(). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** SIGTERM, then SIGKILL after 30 s; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -101,6 +107,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
@@ -116,6 +123,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     kubernetesVersion: ready.kubernetesVersion,
     startMillis: ready.startMillis,
     logs: () => logs,
+    pid: child.pid,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     stop,
   };
 }

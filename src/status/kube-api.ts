@@ -1,0 +1,234 @@
+/**
+ * StatusApi on @kubernetes/client-node 2.x (ESM-only: only kube.ts imports this file, never code that
+ * Jest loads). Every request carries a timeout; PATCH carries an explicit merge-patch content type
+ * (client-node would send json-patch); every failure becomes a StatusApiError.
+ */
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  Observable,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type KubernetesObject,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { StatusApiError, kindOfStatus, parseRetryAfter } from './errors.ts';
+import { LABEL_SERVICE_NAME } from './names.ts';
+import type {
+  L2Status,
+  NewStatusObject,
+  ServiceEvent,
+  StatusApi,
+  StatusObject,
+  WatchHandlers,
+} from './types.ts';
+
+const GROUP = 'metallb.io';
+const VERSION = 'v1beta1';
+const PLURAL = 'servicel2statuses';
+const MERGE_PATCH = 'application/merge-patch+json';
+
+interface RawObject extends KubernetesObject {
+  status?: {
+    node?: string;
+    serviceName?: string;
+    serviceNamespace?: string;
+    interfaces?: { name?: string }[];
+  };
+}
+
+export function fromRaw(raw: RawObject): StatusObject {
+  const meta = raw.metadata ?? {};
+  const status = raw.status;
+  return {
+    name: meta.name ?? '',
+    uid: meta.uid ?? '',
+    resourceVersion: meta.resourceVersion ?? '',
+    labels: meta.labels ?? {},
+    ownerReferences: (meta.ownerReferences ?? []).map((r) => ({ kind: r.kind, name: r.name, uid: r.uid })),
+    ...(status === undefined
+      ? {}
+      : {
+          status: {
+            node: status.node,
+            serviceName: status.serviceName,
+            serviceNamespace: status.serviceNamespace,
+            interfaces: status.interfaces?.map((i) => i.name ?? ''),
+          },
+        }),
+  };
+}
+
+function detailOf(body: unknown): string {
+  if (typeof body === 'object' && body !== null && 'message' in body) return String(body.message);
+  return typeof body === 'string' ? body.slice(0, 500) : (JSON.stringify(body)?.slice(0, 500) ?? '');
+}
+
+/** Any failure of client-node (HTTP answer, timeout, connection error) as a StatusApiError. */
+export function toStatusApiError(err: unknown, operation: string, target: string): StatusApiError {
+  if (err instanceof StatusApiError) return err;
+  if (err instanceof ApiException) {
+    const headers = (err.headers ?? {}) as Record<string, string>;
+    return new StatusApiError(kindOfStatus(err.code, operation), operation, target, detailOf(err.body), {
+      httpStatus: err.code,
+      retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()),
+      cause: err,
+    });
+  }
+  const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number')
+    return new StatusApiError(kindOfStatus(statusCode, operation), operation, target, String(err), {
+      httpStatus: statusCode,
+      cause: err,
+    });
+  const cause = (err as { cause?: { code?: unknown; message?: string } } | null)?.cause;
+  const detail = [String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
+  const name = (err as { name?: unknown } | null)?.name;
+  const network =
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    typeof cause?.code === 'string' ||
+    (err instanceof TypeError && err.message === 'fetch failed');
+  return new StatusApiError(network ? 'unavailable' : 'other', operation, target, detail, { cause: err });
+}
+
+export interface KubeStatusApiOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  /** Every request gives up after this long (default 5 s): a hung server looks down, not slow. */
+  readonly requestTimeoutMs?: number;
+  /** Event source component (default "l2speaker"). */
+  readonly component?: string;
+}
+
+export function kubeStatusApi(options: KubeStatusApiOptions): StatusApi {
+  const { kubeConfig, namespace } = options;
+  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const where = { group: GROUP, version: VERSION, namespace, plural: PLURAL };
+
+  const call = (contentType?: string): ConfigurationOptions => ({
+    middlewareMergeStrategy: 'append',
+    middleware: [
+      {
+        pre: (ctx: RequestContext) => {
+          ctx.setSignal(AbortSignal.timeout(timeoutMs));
+          if (contentType !== undefined) ctx.setHeaderParam('Content-Type', contentType);
+          return new Observable(Promise.resolve(ctx));
+        },
+        post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+      },
+    ],
+  });
+  const guard = async <T>(operation: string, target: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toStatusApiError(err, operation, target);
+    }
+  };
+
+  return {
+    create: (object: NewStatusObject) =>
+      guard('create', object.name, async () => {
+        const owner = object.owner;
+        const metadata = {
+          name: object.name,
+          namespace,
+          labels: { ...object.labels },
+          ...(owner === undefined ? {} : { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', ...owner }] }),
+        };
+        const body = { apiVersion: `${GROUP}/${VERSION}`, kind: 'ServiceL2Status', metadata };
+        return fromRaw((await custom.createNamespacedCustomObject({ ...where, body }, call())) as RawObject);
+      }),
+    patchStatus: (name: string, resourceVersion: string, status: L2Status) =>
+      guard('patchStatus', name, async () => {
+        const interfaces =
+          status.interfaces === undefined ? null : status.interfaces.map((n) => ({ name: n }));
+        const body = { metadata: { resourceVersion }, status: { ...status, interfaces } };
+        const raw = await custom.patchNamespacedCustomObjectStatus(
+          { ...where, name, body },
+          call(MERGE_PATCH),
+        );
+        return fromRaw(raw as RawObject);
+      }),
+    delete: (name: string, uid: string) =>
+      guard('delete', name, async () => {
+        await custom.deleteNamespacedCustomObject(
+          { ...where, name, body: { preconditions: { uid } } },
+          call(),
+        );
+      }),
+    get: (name: string) =>
+      guard('get', name, async () => {
+        try {
+          return fromRaw((await custom.getNamespacedCustomObject({ ...where, name }, call())) as RawObject);
+        } catch (err) {
+          if (err instanceof ApiException && err.code === 404) return undefined;
+          throw err;
+        }
+      }),
+    createEvent: (event: ServiceEvent) =>
+      guard('event', `${event.serviceNamespace}/${event.serviceName}`, () => postEvent(event)),
+    watch: (handlers: WatchHandlers) => watchStatuses(handlers),
+  };
+
+  async function postEvent(event: ServiceEvent): Promise<void> {
+    const time = new Date(event.timeMs);
+    const body = {
+      metadata: { name: event.name, namespace: event.serviceNamespace },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        namespace: event.serviceNamespace,
+        name: event.serviceName,
+      },
+      reason: event.reason,
+      message: event.message,
+      type: 'Normal',
+      source: { component: options.component ?? 'l2speaker', host: event.node },
+      firstTimestamp: time,
+      lastTimestamp: time,
+      count: 1,
+    };
+    await core.createNamespacedEvent({ namespace: event.serviceNamespace, body }, call());
+  }
+
+  function watchStatuses(handlers: WatchHandlers) {
+    const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`;
+    const list = () =>
+      custom.listNamespacedCustomObject({ ...where, labelSelector: LABEL_SERVICE_NAME }, call()) as Promise<{
+        items: RawObject[];
+        metadata?: { resourceVersion?: string };
+      }>;
+    const informer = makeInformer<RawObject>(kubeConfig, path, list, LABEL_SERVICE_NAME);
+    let starting = false;
+    let startError: StatusApiError | undefined;
+    informer.on('add', (raw) => handlers.onUpsert(fromRaw(raw)));
+    informer.on('update', (raw) => handlers.onUpsert(fromRaw(raw)));
+    informer.on('delete', (raw) => handlers.onDelete(fromRaw(raw)));
+    informer.on('error', (err) => {
+      const error = toStatusApiError(err, 'watch', '');
+      if (starting) startError = error;
+      else handlers.onError(error);
+    });
+    return {
+      start: async () => {
+        starting = true;
+        startError = undefined;
+        try {
+          await informer.start();
+        } finally {
+          starting = false;
+        }
+        if (startError !== undefined) throw startError;
+        handlers.onSync(informer.list().map(fromRaw));
+      },
+      stop: () => informer.stop(),
+    };
+  }
+}
