@@ -1,7 +1,8 @@
 /**
  * Kubernetes mode: the model from the cluster's informers, memberlist peers from the speaker pods
  * (--ml-labels, re-joined every minute and whenever the pods change), the memberlist key from the
- * mounted path or the `memberlist` Secret, interfaces excluded by the `metallb-excludel2` ConfigMap.
+ * mounted path or the `memberlist` Secret, interfaces excluded by the `metallb-excludel2` ConfigMap,
+ * and after each plan the ServiceL2Status objects (src/status).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,15 @@ import {
   kubeApi,
   loadKubeConfig,
   memberlistSecret,
+  ownPodUid,
   peersFromPods,
   speakerPod,
   startClusterSources,
   type ClusterSources,
   type KubeApi,
 } from '../k8s/index.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { StatusPublisher } from '../status/index.ts';
 import { memberlistCluster, nodesCluster, type ClusterView } from './cluster.ts';
 import { ownElection, type SpeakerInputs } from './inputs.ts';
 import type { MemberlistFlags, SpeakerOptions } from './options.ts';
@@ -109,13 +113,48 @@ function peerJoiner(cluster: ClusterView, sources: ClusterSources, port: number,
   };
 }
 
+/**
+ * The ServiceL2Status publisher, its objects owned by this speaker's Pod when --pod-name names one that
+ * can be read (its uid is read once). src/status/kube.ts loads @kubernetes/client-node: imported here,
+ * at start, so that modules Jest loads never import it.
+ */
+async function statusPublisher(
+  api: KubeApi,
+  kubeConfig: KubeConfig,
+  namespace: string,
+  podName: string | undefined,
+  nodeName: string,
+  logger: winston.Logger,
+): Promise<StatusPublisher> {
+  let pod: { name: string; uid: string } | undefined;
+  if (podName === undefined) logger.warn('no --pod-name: ServiceL2Status objects get no owner reference');
+  else {
+    try {
+      const uid = await ownPodUid(api, namespace, podName);
+      if (uid === undefined) logger.warn('speaker Pod not found: no owner reference', { pod: podName });
+      else pod = { name: podName, uid };
+    } catch (err) {
+      logger.warn('cannot read the speaker Pod: no owner reference', err as Error);
+    }
+  }
+  const { startStatusPublisher } = await import('../status/kube.ts');
+  return startStatusPublisher({
+    kubeConfig,
+    namespace,
+    nodeName,
+    pod,
+    logger: logger.child({ component: 'status' }),
+  });
+}
+
 export async function kubernetesInputs(
   options: SpeakerOptions,
   logger: winston.Logger,
 ): Promise<SpeakerInputs> {
   const flags = options.kubernetes ?? { namespace: undefined, podName: undefined, kubeconfig: undefined };
   const namespace = speakerNamespace(flags.namespace);
-  const api = kubeApi(await loadKubeConfig(flags.kubeconfig));
+  const kubeConfig = await loadKubeConfig(flags.kubeconfig);
+  const api = kubeApi(kubeConfig);
   const ml = options.memberlist;
   const sources = startClusterSources(api, {
     namespace,
@@ -146,18 +185,27 @@ export async function kubernetesInputs(
     rejoinTimer = setInterval(joinMissing, REJOIN_INTERVAL_MS);
     rejoinTimer.unref();
   }
+  const publisher = await statusPublisher(
+    api,
+    kubeConfig,
+    namespace,
+    flags.podName,
+    options.nodeName,
+    logger,
+  );
   return {
     model: () => sources.model(),
     onModel: (listener) => sources.onModel(() => listener()),
     cluster,
     ready: sources.synced,
     excludesInterface: (name) => interfaceExcluded(sources.excludedInterfaces(), name),
-    afterApply: () => undefined,
-    describe: () => ({ namespace, sources: sources.stats() }),
+    afterApply: ({ result, interfaces, liveMembers }) =>
+      publisher.update({ owners: result.owners, interfaces, liveNodes: liveMembers }),
+    describe: () => ({ namespace, sources: sources.stats(), statusWrites: publisher.stats() }),
     close: async () => {
       clearInterval(rejoinTimer);
       await cluster.leave();
-      await sources.close();
+      await Promise.all([sources.close(), publisher.close()]);
     },
   };
 }
