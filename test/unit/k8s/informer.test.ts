@@ -1,0 +1,152 @@
+import {
+  backoffDelay,
+  Informer,
+  KindStore,
+  KubeApiError,
+  type KubeApi,
+  type RawObject,
+  type WatchEventType,
+} from '../../../src/k8s/index.ts';
+
+type Listener = (type: WatchEventType, object: RawObject) => void;
+
+/** An API server in memory: pages of a list, and watches the test drives. */
+class FakeApi implements KubeApi {
+  objects: RawObject[] = [];
+  resourceVersion = '10';
+  listFailures: Error[] = [];
+  readonly lists: Record<string, string>[] = [];
+  readonly watches: { query: Record<string, string>; emit: Listener; done: (err?: Error) => void }[] = [];
+
+  async list(_path: string, query: Readonly<Record<string, string>>) {
+    this.lists.push({ ...query });
+    const failure = this.listFailures.shift();
+    if (failure !== undefined) throw failure;
+    const start = Number(query['continue'] ?? 0);
+    const limit = Number(query['limit']);
+    const end = start + limit;
+    return {
+      items: this.objects.slice(start, end),
+      resourceVersion: this.resourceVersion,
+      continueToken: end < this.objects.length ? String(end) : undefined,
+    };
+  }
+
+  async watch(
+    _path: string,
+    query: Readonly<Record<string, string>>,
+    onEvent: Listener,
+    onDone: (err: Error | undefined) => void,
+  ) {
+    this.watches.push({ query: { ...query }, emit: onEvent, done: (err) => onDone(err) });
+    return { abort: () => undefined };
+  }
+
+  async get() {
+    return undefined;
+  }
+}
+
+const node = (name: string, rv: string): RawObject => ({ metadata: { name, resourceVersion: rv } });
+const names = (store: KindStore<RawObject>) => store.values().map((o) => o.metadata?.name);
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(condition()).toBe(true);
+}
+
+function setup(options = {}) {
+  const api = new FakeApi();
+  const store = new KindStore<RawObject>((object) => object);
+  const seen = { changed: 0, synced: 0, failed: [] as [Error, number][] };
+  const informer = new Informer(
+    api,
+    { name: 'nodes', path: '/api/v1/nodes', labelSelector: 'a=b' },
+    store,
+    {
+      changed: () => seen.changed++,
+      synced: () => seen.synced++,
+      failed: (err, retryInMs) => seen.failed.push([err, retryInMs]),
+    },
+    { pageSize: 2, backoffInitialMs: 1, backoffMaxMs: 4, random: () => 0, ...options },
+  );
+  return { api, store, seen, informer };
+}
+
+test('lists in pages, then watches from the list version with bookmarks', async () => {
+  const { api, store, seen, informer } = setup();
+  api.objects = ['c', 'a', 'e', 'b', 'd'].map((n) => node(n, '1'));
+  informer.start();
+  await until(() => api.watches.length === 1);
+  expect(api.lists.map((q) => q['continue'])).toEqual([undefined, '2', '4']);
+  expect(api.lists[0]).toMatchObject({ limit: '2', labelSelector: 'a=b' });
+  expect(names(store)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  expect(seen).toMatchObject({ changed: 1, synced: 1 });
+  expect(api.watches[0]?.query).toMatchObject({
+    resourceVersion: '10',
+    allowWatchBookmarks: 'true',
+    labelSelector: 'a=b',
+  });
+  await informer.stop();
+});
+
+test('watch events change the store; a closed watch resumes from the last version seen, bookmarks included', async () => {
+  const { api, store, seen, informer } = setup();
+  informer.start();
+  await until(() => api.watches.length === 1);
+  const watch = api.watches[0];
+  watch?.emit('ADDED', node('x', '11'));
+  watch?.emit('MODIFIED', node('x', '12'));
+  watch?.emit('ADDED', node('y', '13'));
+  watch?.emit('DELETED', node('y', '14'));
+  watch?.emit('BOOKMARK', node('', '20'));
+  expect(names(store)).toEqual(['x']);
+  expect(store.values()[0]?.metadata?.resourceVersion).toBe('12');
+  expect(seen.changed).toBe(4);
+  watch?.done();
+  await until(() => api.watches.length === 2);
+  expect(api.watches[1]?.query['resourceVersion']).toBe('20');
+  expect(api.lists).toHaveLength(1);
+  await informer.stop();
+});
+
+test('an expired version (410 event) relists at once; other failures back off, then retry', async () => {
+  const { api, seen, informer } = setup();
+  api.listFailures = [new KubeApiError('GET', '/api/v1/nodes', 503, 'unavailable')];
+  informer.start();
+  await until(() => api.watches.length === 1);
+  expect(seen.failed).toHaveLength(1);
+  expect(seen.failed[0]?.[1]).toBe(1);
+  expect(seen.synced).toBe(1);
+  api.watches[0]?.emit('ERROR', { code: 410, reason: 'Expired', message: 'too old' } as RawObject);
+  await until(() => api.watches.length === 2);
+  expect(api.lists).toHaveLength(3);
+  expect(seen.failed).toHaveLength(1);
+  api.watches[1]?.done(new KubeApiError('WATCH', '/api/v1/nodes', undefined, 'reset'));
+  await until(() => api.watches.length === 3);
+  expect(api.lists).toHaveLength(3);
+  expect(seen.failed).toHaveLength(2);
+  expect(seen.synced).toBe(1);
+  await informer.stop();
+});
+
+test('relist() drops the watch and lists again, keeping unchanged objects', async () => {
+  const { api, store, seen, informer } = setup();
+  api.objects = [node('a', '1')];
+  informer.start();
+  await until(() => api.watches.length === 1);
+  const before = store.values();
+  informer.relist();
+  await until(() => api.watches.length === 2);
+  expect(api.lists).toHaveLength(2);
+  expect(store.values()).toBe(before);
+  expect(seen.changed).toBe(1);
+  await informer.stop();
+});
+
+test('backoff doubles up to its ceiling, jitter takes off up to half', () => {
+  expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 500, 30_000, () => 0))).toEqual([
+    500, 1000, 2000, 4000, 30_000,
+  ]);
+  expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(1000);
+});
