@@ -100,18 +100,24 @@ export interface KubeStatusApiOptions {
   readonly namespace: string;
   /** Every request gives up after this long (default 5 s): a hung server looks down, not slow. */
   readonly requestTimeoutMs?: number;
+  /**
+   * The breaker's probe waits this long (default 20 s): a stopped server answers it the moment it
+   * resumes, and a probe that waits is a probe not repeated.
+   */
+  readonly probeTimeoutMs?: number;
   /** Event source component (default "l2speaker"). */
   readonly component?: string;
 }
 
 export function kubeStatusApi(options: KubeStatusApiOptions): StatusApi {
   const { kubeConfig, namespace } = options;
-  const timeoutMs = options.requestTimeoutMs ?? 5_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
+  const probeTimeoutMs = options.probeTimeoutMs ?? 20_000;
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const where = { group: GROUP, version: VERSION, namespace, plural: PLURAL };
 
-  const call = (contentType?: string): ConfigurationOptions => ({
+  const call = (contentType?: string, timeoutMs = requestTimeoutMs): ConfigurationOptions => ({
     middlewareMergeStrategy: 'append',
     middleware: [
       {
@@ -175,6 +181,10 @@ export function kubeStatusApi(options: KubeStatusApiOptions): StatusApi {
     createEvent: (event: ServiceEvent) =>
       guard('event', `${event.serviceNamespace}/${event.serviceName}`, () => postEvent(event)),
     watch: (handlers: WatchHandlers) => watchStatuses(handlers),
+    probe: () =>
+      guard('probe', '', async () => {
+        await custom.listNamespacedCustomObject({ ...where, limit: 1 }, call(undefined, probeTimeoutMs));
+      }),
   };
 
   async function postEvent(event: ServiceEvent): Promise<void> {

@@ -25,15 +25,16 @@ export interface StartStatusPublisherOptions extends StatusTunables {
   /** The speaker Pod (downward API): objects get an owner reference to it. */
   readonly pod?: { readonly name: string; readonly uid: string };
   readonly logger: winston.Logger;
-  /** Per-request timeout (default 5 s). */
+  /** Per-request timeout (default 5 s); the breaker's probe waits longer (default 20 s). */
   readonly requestTimeoutMs?: number;
+  readonly probeTimeoutMs?: number;
   readonly clock?: Clock;
   readonly random?: () => number;
 }
 
 export function startStatusPublisher(options: StartStatusPublisherOptions): StatusPublisher {
-  const { kubeConfig, namespace, logger, requestTimeoutMs, clock, random, ...rest } = options;
-  const api = kubeStatusApi({ kubeConfig, namespace, requestTimeoutMs });
+  const { kubeConfig, namespace, logger, requestTimeoutMs, probeTimeoutMs, clock, random, ...rest } = options;
+  const api = kubeStatusApi({ kubeConfig, namespace, requestTimeoutMs, probeTimeoutMs });
   return createStatusPublisher(rest, { api, clock: clock ?? systemClock, logger, random });
 }
 

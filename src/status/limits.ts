@@ -42,19 +42,20 @@ export class TokenBucket {
 export interface BreakerOptions {
   /** Consecutive "server down" failures (timeouts, connection errors, 5xx) that open it. */
   readonly threshold: number;
-  /** Probe spacing after a failed probe: backoff from base to max (with jitter). */
+  /** Probes start at least this far apart (start to start): base doubling up to max, +0-25% jitter. */
   readonly probeBaseMs: number;
   readonly probeMaxMs: number;
 }
 
 /**
- * Closed: requests flow. Open: one probe at a time, spaced by backoff; any answer from the server (even
- * 404 or 422) closes it, since the server is back.
+ * Closed: requests flow. Open: no write is sent; one probe at a time, spaced from one probe's start to
+ * the next, so a hung server (probe waits for its timeout) and a refusing one (probe fails at once)
+ * both see a bounded rate. Any answer from the server (even 404 or 422) closes it.
  */
 export class CircuitBreaker {
   private open = false;
   private consecutive = 0;
-  private probeFailures = 0;
+  private probes = 0;
   private probeInFlight = false;
   private nextProbeAtMs = 0;
   private readonly options: BreakerOptions;
@@ -69,47 +70,45 @@ export class CircuitBreaker {
     return this.open;
   }
 
-  /** Undefined when a request may start now; else the time to ask again (Infinity: when the probe ends). */
-  blockedUntil(nowMs: number): number | undefined {
-    if (!this.open) return undefined;
-    if (this.probeInFlight) return Infinity;
-    return nowMs >= this.nextProbeAtMs ? undefined : this.nextProbeAtMs;
+  /** When open: the time the next probe may start, undefined while one is in flight. */
+  probeDueAtMs(): number | undefined {
+    return this.open && !this.probeInFlight ? this.nextProbeAtMs : undefined;
   }
 
-  /** A request starts; returns true when it is a probe (the breaker is open). */
-  begin(): boolean {
-    if (this.open) this.probeInFlight = true;
-    return this.open;
+  beginProbe(nowMs: number): void {
+    this.probeInFlight = true;
+    this.probes++;
+    this.nextProbeAtMs = nowMs + this.spacing();
+  }
+
+  /** The probe got no answer (or a 5xx): the next one starts at the time set when this one began. */
+  probeFailed(): void {
+    this.probeInFlight = false;
   }
 
   /** The server answered (any HTTP status but 5xx). Returns true when this closed the breaker. */
   answered(): boolean {
     this.consecutive = 0;
-    this.probeFailures = 0;
+    this.probes = 0;
     this.probeInFlight = false;
     const wasOpen = this.open;
     this.open = false;
     return wasOpen;
   }
 
-  /** No answer, or a 5xx. Returns true when this opened the breaker. */
-  down(nowMs: number, wasProbe: boolean): boolean {
-    if (this.open) {
-      if (!wasProbe) return false;
-      this.probeInFlight = false;
-      this.probeFailures++;
-      this.nextProbeAtMs = nowMs + this.probeDelay();
-      return false;
-    }
+  /** A request got no answer, or a 5xx. Returns true when this opened the breaker. */
+  down(nowMs: number): boolean {
+    if (this.open) return false;
     this.consecutive++;
     if (this.consecutive < this.options.threshold) return false;
     this.open = true;
-    this.probeFailures = 1;
-    this.nextProbeAtMs = nowMs + this.probeDelay();
+    this.probes = 0;
+    this.nextProbeAtMs = nowMs + this.spacing();
     return true;
   }
 
-  private probeDelay(): number {
-    return backoffMs(this.probeFailures, this.options.probeBaseMs, this.options.probeMaxMs, this.random);
+  private spacing(): number {
+    const { probeBaseMs: base, probeMaxMs: max } = this.options;
+    return Math.min(max, base * 2 ** this.probes) * (1 + this.random() / 4);
   }
 }

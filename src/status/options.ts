@@ -15,7 +15,7 @@ export interface StatusTunables {
   readonly keyBackoffMaxMs?: number;
   /** Consecutive timeouts/connection errors/5xx that open the breaker (default 2). */
   readonly breakerThreshold?: number;
-  /** While open, one probe at a time, spaced 1 s doubling up to 4 s (with jitter). */
+  /** While open, one probe at a time, starts spaced 2 s doubling up to 8 s (+0-25% jitter). */
   readonly probeBaseMs?: number;
   readonly probeMaxMs?: number;
   /** 429 without Retry-After pauses the queue this long (default 1 s); longer ones are capped (60 s). */
@@ -41,8 +41,8 @@ export const DEFAULT_TUNABLES: ResolvedTunables = {
   keyBackoffBaseMs: 200,
   keyBackoffMaxMs: 30_000,
   breakerThreshold: 2,
-  probeBaseMs: 1_000,
-  probeMaxMs: 4_000,
+  probeBaseMs: 2_000,
+  probeMaxMs: 8_000,
   retryAfterMinMs: 1_000,
   retryAfterMaxMs: 60_000,
   resyncMs: 300_000,

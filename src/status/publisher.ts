@@ -53,6 +53,8 @@ class Publisher implements StatusPublisher {
   private synced = false;
   private closed = false;
   private watchFailures = 0;
+  /** The watch failed while the API server is down: it restarts when the breaker closes. */
+  private watchAwaitsServer = false;
   private watchTimer: Timer | undefined;
   private resyncTimer: Timer | undefined;
   private readonly tunables: ResolvedTunables;
@@ -72,8 +74,8 @@ class Publisher implements StatusPublisher {
       { ...t, breaker },
       {
         next: (key) => this.next(key),
+        probe: () => this.writer.probe(),
         breakerChanged: (open, error) => this.breakerChanged(open, error),
-        probed: () => this.counters.requestsWhileBreakerOpen++,
       },
       parts.clock,
       this.random,
@@ -211,8 +213,13 @@ class Publisher implements StatusPublisher {
         kind: error.kind,
       });
     this.watchFailures++;
-    const { watchRestartBaseMs: base, watchRestartMaxMs: max } = this.tunables;
+    this.queue.reportDown(error);
     this.watchTimer?.cancel();
+    if (this.queue.breakerOpen) {
+      this.watchAwaitsServer = true;
+      return;
+    }
+    const { watchRestartBaseMs: base, watchRestartMaxMs: max } = this.tunables;
     this.watchTimer = this.parts.clock.setTimer(
       () => this.startWatch(),
       backoffMs(this.watchFailures, base, max, this.random),
@@ -243,6 +250,10 @@ class Publisher implements StatusPublisher {
       });
     } else {
       this.parts.logger.info('API server reachable again: status writes resumed');
+      if (this.watchAwaitsServer) {
+        this.watchAwaitsServer = false;
+        this.startWatch();
+      }
     }
   }
 

@@ -29,16 +29,17 @@ export interface NextRequest {
 
 export interface QueueHooks {
   next(key: string): NextRequest;
+  /** The breaker's probe: one cheap request; rejects with a StatusApiError. */
+  probe(): Promise<void>;
   /** The breaker opened (with the error that opened it) or closed. */
   breakerChanged(open: boolean, error: StatusApiError | undefined): void;
-  /** A request was sent while the breaker was open (a probe). */
-  probed(): void;
 }
 
 export class WriteQueue {
   private readonly ready = new Set<string>();
   private readonly delayed = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  private probing: Promise<void> | undefined;
   private readonly attempts = new Map<string, number>();
   private readonly holdUntil = new Map<string, number>();
   private readonly bucket: TokenBucket;
@@ -70,7 +71,14 @@ export class WriteQueue {
   }
 
   get busy(): boolean {
-    return this.inFlight.size > 0;
+    return this.inFlight.size > 0 || this.probing !== undefined;
+  }
+
+  /** A failure seen outside the queue (the watch) counts toward opening the breaker. */
+  reportDown(error: StatusApiError): void {
+    if (this.closed || !isServerDown(error.kind)) return;
+    if (this.breaker.down(this.clock.now())) this.hooks.breakerChanged(true, error);
+    this.pump();
   }
 
   /** Marks a key dirty, due at `atMs` (default now), never before its backoff ends. */
@@ -92,7 +100,7 @@ export class WriteQueue {
     this.closed = true;
     this.timer?.timer.cancel();
     this.timer = undefined;
-    await Promise.allSettled([...this.inFlight.values()]);
+    await Promise.allSettled([...this.inFlight.values(), this.probing]);
   }
 
   private pump(): void {
@@ -103,12 +111,11 @@ export class WriteQueue {
       this.delayed.delete(key);
       this.ready.add(key);
     }
+    if (this.breaker.isOpen) return this.probeWhenDue(now);
     while (this.inFlight.size < this.options.concurrency) {
       if (now < this.pausedUntilMs) return this.wakeAt(this.pausedUntilMs);
       const key = this.firstReady();
       if (key === undefined) break;
-      const blocked = this.breaker.blockedUntil(now);
-      if (blocked !== undefined) return blocked === Infinity ? undefined : this.wakeAt(blocked);
       const wait = this.bucket.waitMs(now);
       if (wait > 0) return this.wakeAt(now + wait);
       this.ready.delete(key);
@@ -125,18 +132,34 @@ export class WriteQueue {
     return undefined;
   }
 
+  private probeWhenDue(now: number): void {
+    const due = this.breaker.probeDueAtMs();
+    if (due === undefined) return;
+    if (due > now) return this.wakeAt(due);
+    this.breaker.beginProbe(now);
+    this.probing = this.hooks.probe().then(
+      () => this.probeSettled(undefined),
+      (err: unknown) => this.probeSettled(err),
+    );
+  }
+
+  private probeSettled(err: unknown): void {
+    this.probing = undefined;
+    if (err instanceof StatusApiError && isServerDown(err.kind)) this.breaker.probeFailed();
+    else if (this.breaker.answered()) this.hooks.breakerChanged(false, undefined);
+    this.pump();
+  }
+
   private send(key: string, request: () => Promise<void>): void {
     this.bucket.take(this.clock.now());
-    const probe = this.breaker.begin();
-    if (probe) this.hooks.probed();
     const done = request().then(
-      () => this.settle(key, probe, undefined),
-      (err: unknown) => this.settle(key, probe, err),
+      () => this.settle(key, undefined),
+      (err: unknown) => this.settle(key, err),
     );
     this.inFlight.set(key, done);
   }
 
-  private settle(key: string, probe: boolean, err: unknown): void {
+  private settle(key: string, err: unknown): void {
     this.inFlight.delete(key);
     const now = this.clock.now();
     if (err === undefined) {
@@ -151,7 +174,7 @@ export class WriteQueue {
         ? err
         : new StatusApiError('other', 'request', key, String(err), { cause: err });
     if (isServerDown(error.kind)) {
-      if (this.breaker.down(now, probe)) this.hooks.breakerChanged(true, error);
+      if (this.breaker.down(now)) this.hooks.breakerChanged(true, error);
     } else if (this.breaker.answered()) {
       this.hooks.breakerChanged(false, undefined);
     }

@@ -107,6 +107,8 @@ export interface StatusApi {
   get(name: string): Promise<StatusObject | undefined>;
   watch(handlers: WatchHandlers): StatusWatch;
   createEvent(event: ServiceEvent): Promise<void>;
+  /** One cheap read (a list of at most one object) with a long timeout: is the server answering? */
+  probe(): Promise<void>;
 }
 
 export interface Timer {

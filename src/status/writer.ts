@@ -54,6 +54,13 @@ export class Writer {
     this.parts = parts;
   }
 
+  /** The breaker's probe while the API server looks down. */
+  async probe(): Promise<void> {
+    this.parts.counters.requests++;
+    this.parts.counters.requestsWhileBreakerOpen++;
+    await this.parts.api.probe();
+  }
+
   /** Runs `op` for `service`; rejects with the StatusApiError (after updating the view). */
   async run(service: string, op: WriteOp): Promise<void> {
     const { counters } = this.parts;
