@@ -29,6 +29,8 @@ export interface ClusterSourceOptions {
   readonly namespace: string;
   /** Label selector of the speaker pods (--ml-labels); undefined: no peer discovery. */
   readonly speakerLabels?: string;
+  /** Namespace of the speaker pods (default: `namespace`). */
+  readonly speakerNamespace?: string;
   /** Quiet time after a change before a new model is built, ms (default 50). */
   readonly debounceMs?: number;
   /** Longest a change waits for quiet, ms (default 500): a steady stream of events still yields models. */
@@ -166,7 +168,11 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
     informers.push(
       new Informer<unknown>(
         api,
-        { name: 'pods', path: `/api/v1/namespaces/${namespace}/pods`, labelSelector: options.speakerLabels },
+        {
+          name: 'pods',
+          path: `/api/v1/namespaces/${options.speakerNamespace ?? namespace}/pods`,
+          labelSelector: options.speakerLabels,
+        },
         pods as KindStore<unknown>,
         { changed: notify, synced: notify, failed: failed('pods') },
         options.informer,

@@ -55,7 +55,9 @@ async function initialSeeds(
 ): Promise<string[]> {
   if (flags.labels === undefined) return [];
   try {
-    const page = await api.list(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: flags.labels });
+    const page = await api.list(`/api/v1/namespaces/${flags.namespace ?? namespace}/pods`, {
+      labelSelector: flags.labels,
+    });
     return peersFromPods(page.items.map(speakerPod), flags.bindPort);
   } catch (err) {
     logger.warn('cannot list the speaker pods; joining later', err as Error);
@@ -159,6 +161,7 @@ export async function kubernetesInputs(
   const sources = startClusterSources(api, {
     namespace,
     speakerLabels: ml?.labels,
+    speakerNamespace: ml?.namespace,
     logger: logger.child({ component: 'k8s' }),
   });
   const election = ownElection(options);

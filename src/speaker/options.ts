@@ -42,6 +42,8 @@ export interface MemberlistFlags {
   readonly peers: readonly string[];
   /** Kubernetes mode: label selector of the speaker pods, whose IPs are joined (--ml-labels). */
   readonly labels: string | undefined;
+  /** Kubernetes mode: namespace of the speaker pods (--ml-namespace, older MetalLB); default --namespace. */
+  readonly namespace: string | undefined;
   /** Directory holding `secretkey` (the memberlist Secret); undefined = plaintext gossip. */
   readonly secretKeyPath: string | undefined;
   readonly keyDerivation: 'metallb' | 'sha256';
@@ -93,6 +95,8 @@ Membership (HashiCorp memberlist, wire-compatible with MetalLB's speakers):
   --ml-labels SELECTOR          Kubernetes mode: label selector of the speaker pods to join, e.g.
                                 app=metallb,component=speaker; with neither it nor --ml-peers,
                                 memberlist is off (env METALLB_ML_LABELS)
+  --ml-namespace NS             namespace of the speaker pods (env METALLB_ML_NAMESPACE, as older
+                                MetalLB releases; default: --namespace)
   --ml-bindport PORT            UDP and TCP port (default 7946; env METALLB_ML_BIND_PORT)
   --ml-peers HOST:PORT,...      seeds to join (standalone mode)
   --ml-secret-key-path DIR      read DIR/secretkey, the memberlist Secret; gossip is then encrypted
@@ -147,6 +151,7 @@ function parseMemberlist(
     bindPort: parseInteger('--ml-bindport', text('ml-bindport', 'METALLB_ML_BIND_PORT') ?? '7946', 0, 65535),
     peers,
     labels,
+    namespace: text('ml-namespace', 'METALLB_ML_NAMESPACE') || undefined,
     secretKeyPath: text('ml-secret-key-path', 'METALLB_ML_SECRET_KEY_PATH') || undefined,
     keyDerivation: derivation,
     joinTimeoutMs: parseInteger('--ml-join-timeout-ms', text('ml-join-timeout-ms') ?? '10000', 0, 600_000),
@@ -195,6 +200,7 @@ export function parseOptions(
         'ml-bindport': { type: 'string' },
         'ml-peers': { type: 'string' },
         'ml-labels': { type: 'string' },
+        'ml-namespace': { type: 'string' },
         namespace: { type: 'string' },
         'pod-name': { type: 'string' },
         kubeconfig: { type: 'string' },

@@ -24,6 +24,7 @@ describe('parseOptions', () => {
       bindPort: 7946,
       peers: ['192.0.2.11:7946', '[2001:db8::11]:7946'],
       labels: undefined,
+      namespace: undefined,
       secretKeyPath: '/etc/ml_secret_key',
       keyDerivation: 'metallb',
       joinTimeoutMs: 10000,
