@@ -6,6 +6,7 @@
 import type winston from 'winston';
 import { StatusApiError, isServerDown } from './errors.ts';
 import { backoffMs } from './limits.ts';
+import { objectName, parseServiceKey } from './names.ts';
 import { ObservedObjects } from './observed.ts';
 import { resolveTunables, type ResolvedTunables, type StatusTunables } from './options.ts';
 import { WriteQueue, type NextRequest } from './queue.ts';
@@ -139,6 +140,14 @@ class Publisher implements StatusPublisher {
     await this.watch.stop();
   }
 
+  /** The service's objects by label, and whatever holds this node's deterministic name for it. */
+  private objectsOf(service: string): StatusObject[] {
+    const objects = this.observed.ofService(service);
+    const { namespace, name } = parseServiceKey(service);
+    const own = this.observed.get(objectName(namespace, name, this.options.nodeName));
+    return own === undefined || objects.includes(own) ? objects : [...objects, own];
+  }
+
   private plan(service: string): ReconcileResult {
     return reconcile({
       self: this.options.nodeName,
@@ -149,7 +158,7 @@ class Publisher implements StatusPublisher {
       interfaces: this.desired.interfaces.get(service) ?? [],
       liveNodes: this.liveNodes,
       lowestLiveNode: this.lowestLiveNode,
-      objects: this.observed.ofService(service),
+      objects: this.objectsOf(service),
       nowMs: this.parts.clock.now(),
       ownedSinceMs: this.ownedSince.get(service),
       peerGraceMs: this.tunables.peerGraceMs,

@@ -49,6 +49,8 @@ export function nodeAssignedEvent(
 
 export class Writer {
   private readonly parts: WriterParts;
+  /** Services whose own object was replaced for a stale owner: the record's node did not change. */
+  private readonly replacedOwn = new Set<string>();
 
   constructor(parts: WriterParts) {
     this.parts = parts;
@@ -91,7 +93,8 @@ export class Writer {
       case 'create': {
         const created = await api.create(op.object);
         observed.wrote(created.name, created.uid, created, clock.now());
-        if (op.nodeChanged) this.parts.eventPending.add(service);
+        if (op.nodeChanged && !this.replacedOwn.has(service)) this.parts.eventPending.add(service);
+        this.replacedOwn.delete(service);
         return;
       }
       case 'patchStatus': {
@@ -103,6 +106,7 @@ export class Writer {
         await api.delete(op.name, op.uid);
         observed.wrote(op.name, op.uid, undefined, clock.now());
         this.parts.counters.deleted(op.reason);
+        if (op.reason === 'stale-owner') this.replacedOwn.add(service);
         return;
       case 'event':
         await api.createEvent(nodeAssignedEvent(service, op.node, clock.now(), this.parts.random));
