@@ -32,6 +32,11 @@ export interface InformerOptions {
   readonly pageSize?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
+  /**
+   * Longest stretch of list processing between two turns of the event loop, ms (default 4): converting
+   * a page of new objects takes tens of ms, so it is sliced.
+   */
+  readonly sliceMs?: number;
   /** Server-side watch timeout range, s (default 240-360, randomised so watches do not end together). */
   readonly watchTimeoutSeconds?: readonly [number, number];
   readonly random?: () => number;
@@ -82,6 +87,7 @@ export class Informer<T> {
     this.#events = events;
     this.#options = {
       pageSize: options.pageSize ?? 500,
+      sliceMs: options.sliceMs ?? 4,
       backoffInitialMs: options.backoffInitialMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? [240, 360],
@@ -120,7 +126,8 @@ export class Informer<T> {
     while (!this.#stopped) {
       try {
         if (this.#resourceVersion === undefined) await this.#list();
-        if (!this.#synced && !this.#stopped) {
+        if (this.#stopped) break;
+        if (!this.#synced) {
           this.#synced = true;
           this.#events.synced();
         }
@@ -165,13 +172,28 @@ export class Informer<T> {
       if (continueToken !== undefined) query['continue'] = continueToken;
       const page = await this.#api.list(this.#target.path, query);
       if (this.#stopped) return;
-      this.#store.listPage(page.items);
+      await this.#stage(page.items);
+      if (this.#stopped) return;
       continueToken = page.continueToken;
       resourceVersion = page.resourceVersion;
-      await yieldToLoop();
     } while (continueToken !== undefined);
     if (this.#store.endList()) this.#events.changed();
     this.#resourceVersion = resourceVersion;
+  }
+
+  /** Stages a page into the store, yielding to the event loop every sliceMs. */
+  async #stage(items: readonly RawObject[]): Promise<void> {
+    let sliceStart = performance.now();
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item !== undefined) this.#store.listItem(item);
+      if (i % 8 === 7 && performance.now() - sliceStart > this.#options.sliceMs) {
+        await yieldToLoop();
+        if (this.#stopped) return;
+        sliceStart = performance.now();
+      }
+    }
+    await yieldToLoop();
   }
 
   /** One watch until the server ends it (resolves: were events seen) or it fails (rejects). */

@@ -90,15 +90,18 @@ export class KindStore<T> {
   }
 
   listPage(items: readonly RawObject[]): void {
+    for (const object of items) this.listItem(object);
+  }
+
+  /** One object of the list being staged (listPage one at a time, for callers that yield between). */
+  listItem(object: RawObject): void {
     const staging = this.#staging ?? new Map<string, Entry<T>>();
     this.#staging = staging;
-    for (const object of items) {
-      const key = objectKey(object);
-      const previous = this.#entries.get(key);
-      const entry = this.#entryFor(object, previous);
-      if (entry !== previous) this.#staged = true;
-      staging.set(key, entry);
-    }
+    const key = objectKey(object);
+    const previous = this.#entries.get(key);
+    const entry = this.#entryFor(object, previous);
+    if (entry !== previous) this.#staged = true;
+    staging.set(key, entry);
   }
 
   /** The list is complete: it replaces the state. True when a kept value changed. */

@@ -15,11 +15,14 @@ class FakeApi implements KubeApi {
   objects: RawObject[] = [];
   resourceVersion = '10';
   listFailures: Error[] = [];
+  /** While set, lists wait for it. */
+  listGate: Promise<void> | undefined;
   readonly lists: Record<string, string>[] = [];
   readonly watches: { query: Record<string, string>; emit: Listener; done: (err?: Error) => void }[] = [];
 
   async list(_path: string, query: Readonly<Record<string, string>>) {
     this.lists.push({ ...query });
+    await this.listGate;
     const failure = this.listFailures.shift();
     if (failure !== undefined) throw failure;
     const start = Number(query['continue'] ?? 0);
@@ -142,6 +145,18 @@ test('relist() drops the watch and lists again, keeping unchanged objects', asyn
   expect(store.values()).toBe(before);
   expect(seen.changed).toBe(1);
   await informer.stop();
+});
+
+test('stop() during a list ends the loop without starting a watch', async () => {
+  const { api, informer } = setup();
+  let open: () => void = () => undefined;
+  api.listGate = new Promise((resolve) => (open = resolve));
+  informer.start();
+  await until(() => api.lists.length === 1);
+  const stopped = informer.stop();
+  open();
+  await stopped;
+  expect(api.watches).toHaveLength(0);
 });
 
 test('backoff doubles up to its ceiling, jitter takes off up to half', () => {
