@@ -32,13 +32,14 @@ export function serviceKey(namespace: string, name: string): string {
 }
 
 /**
- * `l2-<namespace>.<service>.<node>`: namespaces and services hold no dots, so the parts cannot run into
- * each other. Longer than 63 characters, or not a valid DNS-1123 subdomain as is: a cleaned prefix and
- * 16 hex digits of sha256 over the three parts.
+ * `l2-<namespace>.<service>.<node>`: namespaces and services hold no dots (DNS labels), so the parts
+ * cannot run into each other. Longer than 63 characters, not a valid DNS-1123 subdomain as is, or a
+ * dot in namespace or service: a cleaned prefix and 16 hex digits of sha256 over the three parts.
  */
 export function objectName(namespace: string, service: string, node: string): string {
   const plain = `l2-${namespace}.${service}.${node}`;
-  if (plain.length <= MAX_NAME_LENGTH && SUBDOMAIN.test(plain)) return plain;
+  const separable = !namespace.includes('.') && !service.includes('.');
+  if (separable && plain.length <= MAX_NAME_LENGTH && SUBDOMAIN.test(plain)) return plain;
   const hash = createHash('sha256')
     .update(`${namespace}\0${service}\0${node}`)
     .digest('hex')

@@ -19,7 +19,7 @@ export interface StatusPublisher {
   /** Records the desired state; never blocks, never throws for API trouble. */
   update(desired: StatusDesired): void;
   stats(): StatusStats;
-  /** Stops the watch and the queue, waiting for requests in flight. */
+  /** Stops the watch and the queue, waiting for requests in flight (1 s at most). */
   close(): Promise<void>;
 }
 
@@ -136,7 +136,7 @@ class Publisher implements StatusPublisher {
     this.closed = true;
     this.watchTimer?.cancel();
     this.resyncTimer?.cancel();
-    await this.queue.close();
+    await this.queue.close(1_000);
     await this.watch.stop();
   }
 

@@ -95,12 +95,15 @@ export class WriteQueue {
     this.pump();
   }
 
-  /** Stops sending and waits for the requests in flight. */
-  async close(): Promise<void> {
+  /** Stops sending and waits for the requests in flight, at most `waitMs` (a hung server never answers). */
+  async close(waitMs: number): Promise<void> {
     this.closed = true;
     this.timer?.timer.cancel();
     this.timer = undefined;
-    await Promise.allSettled([...this.inFlight.values(), this.probing]);
+    let timer: Timer | undefined;
+    const bound = new Promise<void>((resolve) => (timer = this.clock.setTimer(resolve, waitMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight.values(), this.probing]), bound]);
+    timer?.cancel();
   }
 
   private pump(): void {
