@@ -7,7 +7,6 @@
 import {
   EXCLUDE_LB_LABEL,
   memberLabels,
-  nodeAdvertiser,
   selectorMatches,
   servedHere,
   servingNodes,
@@ -23,6 +22,7 @@ import {
   type ServingNodes,
 } from '../config/index.ts';
 import type { PlanNode, PlanOptions } from './plan.ts';
+import { classAdvertiser, type PoolLookup } from './planner-advertise.ts';
 
 /** A member that may announce anything at all, with its class (index into Environment.classes). */
 export interface MemberInfo {
@@ -33,8 +33,10 @@ export interface MemberInfo {
 
 /** Everything but the services, members and endpoints that eligibility reads. */
 export interface Environment {
-  readonly pools: readonly IPAddressPool[];
-  readonly advertisements: readonly L2Advertisement[];
+  /** The pools and advertisements last seen with these contents (a new snapshot's replace them). */
+  pools: readonly IPAddressPool[];
+  advertisements: readonly L2Advertisement[];
+  readonly resourcesSignature: string;
   /** The Nodes last seen with these contents (a new snapshot's list replaces it). */
   nodes: Model['nodes'];
   readonly nodesSignature: string;
@@ -47,9 +49,13 @@ export interface Environment {
   readonly orphanClass: number;
   /** Member name -> its info, or null when it may announce nothing (NetworkUnavailable, excluded). */
   readonly members: Map<string, MemberInfo | null>;
-  readonly adIndex: ReadonlyMap<L2Advertisement, number>;
-  /** Per model: one advertiser per class. */
-  readonly advertisers: WeakMap<Model, ((svc: Service) => NodeAdvertisement | undefined)[]>;
+  /**
+   * The pools and advertisements as first seen, as a model of their own: advertisers built on it
+   * keep their per-IP pool lookups for the life of the environment, not of one snapshot.
+   */
+  readonly resources: Model;
+  /** One advertiser per class, on `resources`. */
+  readonly advertisers: readonly ((svc: Service) => NodeAdvertisement | undefined)[];
 }
 
 /** One served service (LoadBalancer of our class, with an IP) as far as the members do not matter. */
@@ -77,6 +83,14 @@ function nodesSignature(nodes: Model['nodes']): string {
   return JSON.stringify(nodes.map((n) => [n.metadata.name, n.metadata.labels, n.status.networkUnavailable]));
 }
 
+export function poolsSignature(model: Model): string {
+  return JSON.stringify(model.pools);
+}
+
+function resourcesSignature(model: Model): string {
+  return JSON.stringify([model.pools, model.advertisements]);
+}
+
 function classOf(advertisements: readonly L2Advertisement[], labels: Labels): string {
   return advertisements
     .map((ad) => {
@@ -92,8 +106,12 @@ function optionsSignature(node: PlanNode, opts: PlanOptions): string {
 
 /** Whether `env` still describes this model, node and options. */
 export function environmentHolds(env: Environment, model: Model, node: PlanNode, opts: PlanOptions): boolean {
-  if (!sameItems(env.pools, model.pools) || !sameItems(env.advertisements, model.advertisements))
-    return false;
+  if (!sameItems(env.pools, model.pools) || !sameItems(env.advertisements, model.advertisements)) {
+    // A relist brings new objects with the same contents: the environment still holds.
+    if (env.resourcesSignature !== resourcesSignature(model)) return false;
+    env.pools = model.pools;
+    env.advertisements = model.advertisements;
+  }
   if (env.optionsSignature !== optionsSignature(node, opts)) return false;
   if (sameItems(env.nodes, model.nodes)) return true;
   if (env.nodesSignature !== nodesSignature(model.nodes)) return false;
@@ -101,9 +119,22 @@ export function environmentHolds(env: Environment, model: Model, node: PlanNode,
   return true;
 }
 
-export function createEnvironment(model: Model, node: PlanNode, opts: PlanOptions): Environment {
+/** `lookup` is reused when it was made for pools of the same contents (see PoolLookup). */
+export function createEnvironment(
+  model: Model,
+  node: PlanNode,
+  opts: PlanOptions,
+  lookup: PoolLookup,
+): Environment {
   const options: EligibilityOptions = { ...opts, nodeLabels: { [node.name]: node.labels } };
   const { advertisements } = model;
+  const resources: Model = {
+    pools: model.pools,
+    advertisements,
+    services: [],
+    nodes: [],
+    endpointSlices: [],
+  };
   // Every class a member can be in: a Node document's labels, none (no document), this node's.
   const candidateLabels = [
     ...model.nodes.map((n) => memberLabels(model, n.metadata.name, options)),
@@ -122,6 +153,7 @@ export function createEnvironment(model: Model, node: PlanNode, opts: PlanOption
   const env: Environment = {
     pools: model.pools,
     advertisements,
+    resourcesSignature: resourcesSignature(model),
     nodes: model.nodes,
     nodesSignature: nodesSignature(model.nodes),
     optionsSignature: optionsSignature(node, opts),
@@ -130,8 +162,10 @@ export function createEnvironment(model: Model, node: PlanNode, opts: PlanOption
     selfClass: classKeys.get(classOf(advertisements, memberLabels(model, node.name, options))) ?? 0,
     orphanClass: classKeys.get(classOf(advertisements, {})) ?? 0,
     members: new Map(),
-    adIndex: new Map(advertisements.map((ad, i) => [ad, i])),
-    advertisers: new WeakMap(),
+    resources,
+    advertisers: classes.map((labels) =>
+      classAdvertiser(model.pools, advertisements, labels, lookup, options),
+    ),
   };
   const memberInfo = (name: string): MemberInfo | null => {
     if (model.nodes.some((n) => n.metadata.name === name && n.status.networkUnavailable)) return null;
@@ -154,15 +188,6 @@ export function memberOf(env: Environment, name: string): MemberInfo | null {
   return info;
 }
 
-function advertisersOf(env: Environment, model: Model): ((svc: Service) => NodeAdvertisement | undefined)[] {
-  let advertisers = env.advertisers.get(model);
-  if (advertisers === undefined) {
-    advertisers = env.classes.map((labels) => nodeAdvertiser(model, { name: '', labels }, env.options));
-    env.advertisers.set(model, advertisers);
-  }
-  return advertisers;
-}
-
 function eligibilityKeyOf(
   env: Environment,
   perClass: readonly (NodeAdvertisement | undefined)[],
@@ -174,8 +199,8 @@ function eligibilityKeyOf(
     adv === undefined
       ? '-'
       : adv.advertisements
-          .map((ad) => env.adIndex.get(ad) ?? -1)
-          .sort((a, b) => a - b)
+          .map((ad) => JSON.stringify([ad.metadata.namespace, ad.metadata.name]))
+          .sort()
           .join(','),
   );
   const where = local && serving !== 'anywhere' ? [...serving].sort().join(',') : '*';
@@ -184,23 +209,93 @@ function eligibilityKeyOf(
 
 const NO_SLICES: readonly EndpointSlice[] = [];
 
-/** The profile of a served service, reused when its object, its slices and the environment are the same. */
-export function profileOf(
-  cache: WeakMap<Service, Profile>,
+const sameLabels = (a: Labels, b: Labels): boolean => {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+};
+
+/** The same service as far as planning reads it (a relist brings equal objects). */
+function sameService(a: Service, b: Service): boolean {
+  return (
+    a.spec.type === b.spec.type &&
+    a.spec.externalTrafficPolicy === b.spec.externalTrafficPolicy &&
+    a.spec.loadBalancerClass === b.spec.loadBalancerClass &&
+    a.sharingKey === b.sharingKey &&
+    a.status.ingressIPs.length === b.status.ingressIPs.length &&
+    a.status.ingressIPs.every((ip, i) => ip === b.status.ingressIPs[i]) &&
+    sameLabels(a.metadata.labels, b.metadata.labels)
+  );
+}
+
+function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((slice, i) => {
+      const other = b[i]?.endpoints ?? [];
+      return (
+        slice.endpoints.length === other.length &&
+        slice.endpoints.every(
+          (e, j) =>
+            e.nodeName === other[j]?.nodeName &&
+            e.ready === other[j]?.ready &&
+            e.serving === other[j]?.serving,
+        )
+      );
+    })
+  );
+}
+
+/** Profiles by Service object, and by "namespace/name" for equal objects of a new snapshot. */
+export class ProfileCache {
+  readonly #byObject = new WeakMap<Service, Profile>();
+  readonly #byKey = new Map<string, { readonly svc: Service; readonly profile: Profile }>();
+
+  /** The profile of a served service, reused when the service, its slices and the environment are. */
+  profileOf(
+    env: Environment,
+    model: Model,
+    svc: Service,
+    slicesByService: ReadonlyMap<string, EndpointSlice[]>,
+  ): Profile {
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const slices = slicesByService.get(key) ?? NO_SLICES;
+    const known = this.#byObject.get(svc);
+    if (known !== undefined && known.env === env && sameItems(known.slices, slices)) return known;
+    const previous = this.#byKey.get(key);
+    let profile: Profile;
+    if (
+      previous !== undefined &&
+      previous.profile.env === env &&
+      sameService(previous.svc, svc) &&
+      sameSlices(previous.profile.slices, slices)
+    )
+      profile = previous.profile;
+    else profile = createProfile(env, model, svc, key, slices);
+    this.#byObject.set(svc, profile);
+    this.#byKey.set(key, { svc, profile });
+    return profile;
+  }
+
+  /** Forgets the services of earlier snapshots once they outnumber the current ones. */
+  retain(current: readonly Profile[]): void {
+    if (this.#byKey.size <= 2 * current.length + 64) return;
+    const keys = new Set(current.map((profile) => profile.key));
+    for (const key of this.#byKey.keys()) if (!keys.has(key)) this.#byKey.delete(key);
+  }
+}
+
+function createProfile(
   env: Environment,
   model: Model,
   svc: Service,
-  slicesByService: ReadonlyMap<string, EndpointSlice[]>,
+  key: string,
+  slices: readonly EndpointSlice[],
 ): Profile {
-  const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
-  const slices = slicesByService.get(key) ?? NO_SLICES;
-  const known = cache.get(svc);
-  if (known !== undefined && known.env === env && sameItems(known.slices, slices)) return known;
-  const refusal = sharingRefusal(model, svc);
+  const refusal = sharingRefusal(env.resources, svc);
   const serving = servingNodes({ ...model, endpointSlices: slices }, svc);
   const local = svc.spec.externalTrafficPolicy === 'Local' && serving !== 'anywhere';
-  const perClass = advertisersOf(env, model).map((advertise) => advertise(svc));
-  const profile: Profile = {
+  const perClass = env.advertisers.map((advertise) => advertise(svc));
+  return {
     env,
     slices,
     key,
@@ -213,8 +308,6 @@ export function profileOf(
     local,
     eligibilityKey: refusal === undefined ? eligibilityKeyOf(env, perClass, serving, local) : 'none',
   };
-  cache.set(svc, profile);
-  return profile;
 }
 
 /** The model's EndpointSlices by "namespace/service". */

@@ -2,70 +2,68 @@
  * The incremental planner: the same Plan as plan(), recomputing only what a change can affect.
  *
  * - Per service, what does not depend on the members (its advertisements per class of member, its
- *   serving nodes, its sharing refusal) is kept by object identity (planner-view.ts).
- * - Services with the same eligibility key share one candidates array per member set, and the owner
- *   of each (candidates array, first IP) is kept. When members only leave, each array loses them and
- *   keeps every owner that stayed: in both rules an owner still present stays the owner of a subset.
- * - MetalLB's rule keeps each (member, IP) hash (MetallbRanks); the ring keeps its ring and each IP's
- *   point (RingWalk), walking past members that left.
+ *   serving nodes, its sharing refusal) is kept by object identity, or by equal contents after a
+ *   relist (planner-view.ts).
+ * - Services with the same eligibility key share one candidates array per member set, and the owner of
+ *   each (candidates array, first IP) is kept (planner-members.ts): MetalLB's hashes per (member, IP)
+ *   and the ring with each IP's point are kept too.
+ * - When members only leave, only the services they owned (or left without candidates) are elected
+ *   again, and the new owners are laid over the previous ones (OwnerMap).
+ *
+ * @example
+ *   const planner = createPlanner();
+ *   const { addresses } = planner.plan(model, { name: 'node-a', labels: {} }, ['node-a', 'node-b']);
  */
-import type { Candidate, Model, Service } from '../config/index.ts';
+import type { Model } from '../config/index.ts';
 import type { DesiredAddress } from '../dataplane/index.ts';
-import { MetallbRanks, RingWalk, type ElectionMode } from '../election/index.ts';
+import type { ElectionMode } from '../election/index.ts';
+import { OwnerMap } from './owner-map.ts';
 import { electGroup, groupBySharedIps, type Contender, type Refusal } from './plan-groups.ts';
 import type { Plan, PlanNode, PlanOptions } from './plan.ts';
+import { PoolLookup } from './planner-advertise.ts';
+import { MemberCaches, type MemberChange } from './planner-members.ts';
 import {
+  ProfileCache,
   createEnvironment,
   environmentHolds,
-  memberOf,
-  profileOf,
+  poolsSignature,
   servedServices,
   slicesByService,
   type Environment,
-  type MemberInfo,
   type Profile,
 } from './planner-view.ts';
-import { selectorMatches, type L2Advertisement, type Labels } from '../config/index.ts';
 
 export interface Planner {
   /** The plan of plan(model, node, liveMembers, opts), from what the previous calls left. */
   plan(model: Model, node: PlanNode, liveMembers: readonly string[], opts?: PlanOptions): Plan;
 }
 
-/** The served services of one model, with their components (services linked by shared IPs). */
+/** The served services of one model, and the components of those sharing IPs. */
 interface ModelView {
-  readonly model: Model;
+  /** The last model seen with these served services (a snapshot equal for planning replaces it). */
+  model: Model;
   readonly env: Environment;
   readonly served: readonly Profile[];
-  /** Components of two or more services that could contend; every other service stands alone. */
+  /** Components of two or more services that could contend (linked by shared IPs). */
   readonly shared: readonly (readonly Profile[])[];
-  readonly inShared: ReadonlySet<Profile>;
+  /** Per served service: its index in `shared`, or -1 when it stands alone. */
+  readonly componentOf: Int32Array;
   readonly index: ReadonlyMap<Profile, number>;
-  readonly ips: ReadonlySet<string>;
+  /** Served services by eligibility key. */
+  readonly byKey: ReadonlyMap<string, number[]>;
+  readonly sharingRefusals: readonly Refusal[];
 }
 
-const NO_CANDIDATES: readonly Candidate[] = [];
-
-function weightOf(advertisements: readonly L2Advertisement[], labels: Labels): number {
-  let weight = 0;
-  for (const ad of advertisements)
-    for (const preferred of ad.spec.preferredNodeSelectors)
-      if (selectorMatches(preferred.preference, labels)) weight += preferred.weight;
-  return weight;
-}
-
-/** The candidates of every service like `profile` among the usable members (sorted by name). */
-function candidatesOf(profile: Profile, usable: readonly MemberInfo[]): readonly Candidate[] {
-  const { serving, local, perClass } = profile;
-  if (serving === undefined || profile.refusal !== undefined) return NO_CANDIDATES;
-  const candidates: Candidate[] = [];
-  for (const member of usable) {
-    if (local && serving !== 'anywhere' && !serving.has(member.name)) continue;
-    const advertised = perClass[member.cls];
-    if (advertised !== undefined)
-      candidates.push({ name: member.name, weight: weightOf(advertised.advertisements, member.labels) });
-  }
-  return candidates.length === 0 ? NO_CANDIDATES : candidates;
+/** The last plan and what it was made of, for the next one to change only what moved. */
+interface PlanState {
+  readonly view: ModelView;
+  readonly mode: ElectionMode;
+  readonly self: string;
+  readonly ownerAt: (string | undefined)[];
+  readonly byOwner: Map<string, Set<number>>;
+  /** Per shared component: its groups' refusals, with the index of each group's last service. */
+  readonly groupRefusals: Map<number, { last: number; refusals: Refusal[] }[]>;
+  plan: Plan;
 }
 
 function compareProfiles(a: Profile, b: Profile): number {
@@ -77,80 +75,58 @@ function buildView(
   env: Environment,
   model: Model,
   opts: PlanOptions,
-  profiles: WeakMap<Service, Profile>,
+  profiles: ProfileCache,
+  previous: ModelView | undefined,
 ): ModelView {
   const slices = slicesByService(model);
-  const served = servedServices(model, opts).map((svc) => profileOf(profiles, env, model, svc, slices));
-  const contending = served.filter((p) => p.eligibilityKey !== 'none');
-  const shared = groupBySharedIps(contending).filter((component) => component.length > 1);
-  const ips = new Set<string>();
-  for (const p of served) if (p.ips[0] !== undefined) ips.add(p.ips[0]);
-  return {
-    model,
-    env,
-    served,
-    shared,
-    inShared: new Set(shared.flat()),
-    index: new Map(served.map((p, i) => [p, i])),
-    ips,
-  };
+  const served = servedServices(model, opts).map((svc) => profiles.profileOf(env, model, svc, slices));
+  profiles.retain(served);
+  const same =
+    previous?.env === env &&
+    previous.served.length === served.length &&
+    previous.served.every((p, i) => p === served[i]);
+  if (same) {
+    previous.model = model;
+    return previous;
+  }
+  const index = new Map(served.map((p, i) => [p, i]));
+  const shared = groupBySharedIps(served.filter((p) => p.eligibilityKey !== 'none')).filter(
+    (component) => component.length > 1,
+  );
+  const componentOf = new Int32Array(served.length).fill(-1);
+  shared.forEach((component, c) => component.forEach((p) => (componentOf[index.get(p) ?? 0] = c)));
+  const byKey = new Map<string, number[]>();
+  served.forEach((p, i) => {
+    const list = byKey.get(p.eligibilityKey);
+    if (list === undefined) byKey.set(p.eligibilityKey, [i]);
+    else list.push(i);
+  });
+  const sharingRefusals = served.flatMap((p) =>
+    p.refusal === undefined ? [] : [{ service: p.key, reason: p.refusal }],
+  );
+  return { model, env, served, shared, componentOf, index, byKey, sharingRefusals };
 }
 
 class IncrementalPlanner implements Planner {
-  readonly #profiles = new WeakMap<Service, Profile>();
-  readonly #ranks = new MetallbRanks();
-  readonly #ring = new RingWalk();
+  readonly #profiles = new ProfileCache();
+  readonly #members = new MemberCaches();
+  #pools = { signature: '', lookup: new PoolLookup([]) };
   #env: Environment | undefined;
   #view: ModelView | undefined;
-  #usable: readonly MemberInfo[] = [];
-  /** Candidates per eligibility key, for #usable. */
-  #candidates = new Map<string, readonly Candidate[]>();
-  /** Owner per first IP, per candidates array, for #mode. */
-  #owners = new Map<readonly Candidate[], Map<string, string | undefined>>();
-  #mode: ElectionMode | undefined;
+  #state: PlanState | undefined;
 
   plan(model: Model, node: PlanNode, liveMembers: readonly string[], opts: PlanOptions = {}): Plan {
     const view = this.#viewOf(model, node, opts);
     const mode = opts.mode ?? 'metallb';
-    if (mode !== this.#mode) this.#owners.clear();
-    this.#mode = mode;
-    this.#follow(view.env, liveMembers.includes(node.name) ? liveMembers : [...liveMembers, node.name]);
-    if (mode === 'ring') this.#ring.use(this.#usable.map((m) => m.name));
-    const elect = (candidates: readonly Candidate[], ip: string): string | undefined =>
-      mode === 'metallb' ? this.#ranks.owner(candidates, ip) : this.#ring.owner(candidates, ip);
-
-    const owners = new Map<string, string | undefined>();
-    const refused: Refusal[] = [];
-    const owned: Profile[] = [];
-    for (const p of view.served) {
-      if (p.refusal !== undefined) refused.push({ service: p.key, reason: p.refusal });
-      const firstIp = p.ips[0];
-      const candidates = this.#candidatesFor(p);
-      const owner =
-        view.inShared.has(p) || firstIp === undefined || candidates.length === 0
-          ? undefined
-          : this.#elected(candidates, firstIp, elect);
-      owners.set(p.key, owner);
-      if (owner === node.name) owned.push(p);
+    this.#members.useMode(mode);
+    const members = liveMembers.includes(node.name) ? liveMembers : [...liveMembers, node.name];
+    const change = this.#members.follow(view.env, members);
+    const state = this.#state;
+    if (state?.view === view && state.mode === mode && state.self === node.name) {
+      if (change.kind === 'same') return state.plan;
+      if (change.kind === 'left') return this.#afterLeaving(state, change);
     }
-    // Shared IPs: groups of contenders, refusals in the order plan() makes them (by each group's last).
-    const groupRefusals: { last: number; refusals: Refusal[] }[] = [];
-    for (const component of view.shared) {
-      const contenders = component
-        .map((p) => ({ key: p.key, ips: p.ips, candidates: this.#candidatesFor(p), profile: p }))
-        .filter((c) => c.candidates.length > 0);
-      for (const group of groupBySharedIps<Contender & { profile: Profile }>(contenders)) {
-        const refusals: Refusal[] = [];
-        electGroup(group, elect, owners, refusals);
-        const last = group[group.length - 1]?.profile;
-        groupRefusals.push({ last: last === undefined ? 0 : (view.index.get(last) ?? 0), refusals });
-        for (const c of group) if (owners.get(c.key) === node.name) owned.push(c.profile);
-      }
-    }
-    groupRefusals.sort((a, b) => a.last - b.last);
-    for (const { refusals } of groupRefusals) refused.push(...refusals);
-    const addresses = this.#addresses(view, owned);
-    return { addresses, refused, owners };
+    return this.#fullPlan(view, mode, node.name);
   }
 
   #viewOf(model: Model, node: PlanNode, opts: PlanOptions): ModelView {
@@ -158,97 +134,132 @@ class IncrementalPlanner implements Planner {
     if (previous?.model === model && environmentHolds(previous.env, model, node, opts)) return previous;
     let env = this.#env;
     if (env === undefined || !environmentHolds(env, model, node, opts)) {
-      env = createEnvironment(model, node, opts);
+      const pools = poolsSignature(model);
+      if (pools !== this.#pools.signature)
+        this.#pools = { signature: pools, lookup: new PoolLookup(model.pools) };
+      env = createEnvironment(model, node, opts, this.#pools.lookup);
       this.#env = env;
-      this.#usable = [];
-      this.#candidates.clear();
-      this.#owners.clear();
+      this.#members.reset();
     }
-    const view = buildView(env, model, opts, this.#profiles);
+    const view = buildView(env, model, opts, this.#profiles, previous);
+    if (view === previous) return view;
     this.#view = view;
-    this.#forgetGone(view);
+    const ips = new Set<string>();
+    for (const p of view.served) if (p.ips[0] !== undefined) ips.add(p.ips[0]);
+    this.#members.retain(ips, new Set(view.byKey.keys()));
     return view;
   }
 
-  /** Keeps the caches to about what the model holds (IPs and eligibility keys come and go). */
-  #forgetGone(view: ModelView): void {
-    if (this.#ranks.size > 2 * view.ips.size + 1024) this.#ranks.retain(view.ips);
-    this.#ring.retain(view.ips);
-    const keys = new Set(view.served.map((p) => p.eligibilityKey));
-    if (this.#candidates.size > 2 * keys.size + 64) {
-      for (const [key, candidates] of this.#candidates) {
-        if (keys.has(key)) continue;
-        this.#candidates.delete(key);
-        this.#owners.delete(candidates);
+  #fullPlan(view: ModelView, mode: ElectionMode, self: string): Plan {
+    const state: PlanState = {
+      view,
+      mode,
+      self,
+      ownerAt: [],
+      byOwner: new Map(),
+      groupRefusals: new Map(),
+      plan: { addresses: [], refused: [], owners: new Map() },
+    };
+    const owners = new Map<string, string | undefined>();
+    view.served.forEach((p, i) => {
+      const owner = view.componentOf[i] === -1 ? this.#ownerAlone(p) : undefined;
+      owners.set(p.key, owner);
+      this.#setOwner(state, i, owner);
+    });
+    view.shared.forEach((_, c) => this.#electComponent(state, c, owners));
+    state.plan = this.#planOf(state, owners);
+    this.#state = state;
+    return state.plan;
+  }
+
+  #afterLeaving(state: PlanState, change: Extract<MemberChange, { kind: 'left' }>): Plan {
+    const { view } = state;
+    const changes = new Map<string, string | undefined>();
+    const dirty = new Set<number>();
+    const affected = [
+      ...[...change.left].flatMap((name) => [...(state.byOwner.get(name) ?? [])]),
+      ...change.emptied.flatMap((key) => view.byKey.get(key) ?? []),
+    ];
+    for (const i of affected) {
+      const component = view.componentOf[i] ?? -1;
+      const p = view.served[i];
+      if (component !== -1) dirty.add(component);
+      else if (p !== undefined) {
+        const owner = this.#ownerAlone(p);
+        if (owner !== state.ownerAt[i]) changes.set(p.key, owner);
+        this.#setOwner(state, i, owner);
       }
     }
+    for (const c of dirty) this.#electComponent(state, c, changes);
+    state.plan = this.#planOf(state, OwnerMap.over(state.plan.owners, changes));
+    return state.plan;
   }
 
-  /** Moves the candidates (and the owners they keep) to the usable members among `members`. */
-  #follow(env: Environment, members: readonly string[]): void {
-    const usable = [...new Set(members)]
-      .sort()
-      .map((name) => memberOf(env, name))
-      .filter((m): m is MemberInfo => m !== null);
-    const previous = this.#usable;
-    if (usable.length === previous.length && usable.every((m, i) => m === previous[i])) return;
-    this.#usable = usable;
-    const stayed = new Set(usable);
-    const joined = usable.some((m) => !previous.includes(m));
-    if (joined) {
-      this.#candidates.clear();
-      this.#owners.clear();
-      return;
+  #ownerAlone(p: Profile): string | undefined {
+    const firstIp = p.ips[0];
+    const candidates = this.#members.candidatesFor(p);
+    return firstIp === undefined || candidates.length === 0
+      ? undefined
+      : this.#members.owner(candidates, firstIp);
+  }
+
+  /** Elects the groups of a shared component; sets their owners in `owners` and the state. */
+  #electComponent(state: PlanState, c: number, owners: Map<string, string | undefined>): void {
+    const { view } = state;
+    const component = view.shared[c] ?? [];
+    const contenders = component
+      .map((p) => ({ key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p), profile: p }))
+      .filter((contender) => contender.candidates.length > 0);
+    const elected = new Map<string, string | undefined>();
+    const refusals: { last: number; refusals: Refusal[] }[] = [];
+    for (const group of groupBySharedIps<Contender & { profile: Profile }>(contenders)) {
+      const refused: Refusal[] = [];
+      electGroup(group, this.#members.elect, elected, refused);
+      const last = group[group.length - 1]?.profile;
+      refusals.push({ last: last === undefined ? 0 : (view.index.get(last) ?? 0), refusals: refused });
     }
-    const left = new Set(previous.filter((m) => !stayed.has(m)).map((m) => m.name));
-    for (const [key, candidates] of this.#candidates) {
-      const remaining = candidates.filter((c) => !left.has(c.name));
-      const next = remaining.length === 0 ? NO_CANDIDATES : remaining;
-      this.#candidates.set(key, next);
-      const owners = this.#owners.get(candidates);
-      this.#owners.delete(candidates);
-      if (owners === undefined || next === NO_CANDIDATES) continue;
-      for (const [ip, owner] of owners) if (owner === undefined || left.has(owner)) owners.delete(ip);
-      this.#owners.set(next, owners);
+    state.groupRefusals.set(c, refusals);
+    for (const p of component) {
+      const i = view.index.get(p) ?? 0;
+      const owner = elected.get(p.key);
+      if (owner !== state.ownerAt[i] || !owners.has(p.key)) owners.set(p.key, owner);
+      this.#setOwner(state, i, owner);
     }
   }
 
-  #candidatesFor(profile: Profile): readonly Candidate[] {
-    let candidates = this.#candidates.get(profile.eligibilityKey);
-    if (candidates === undefined) {
-      candidates = candidatesOf(profile, this.#usable);
-      this.#candidates.set(profile.eligibilityKey, candidates);
+  #setOwner(state: PlanState, i: number, owner: string | undefined): void {
+    const previous = state.ownerAt[i];
+    if (previous === owner && i < state.ownerAt.length) return;
+    if (previous !== undefined) state.byOwner.get(previous)?.delete(i);
+    state.ownerAt[i] = owner;
+    if (owner === undefined) return;
+    let owned = state.byOwner.get(owner);
+    if (owned === undefined) {
+      owned = new Set();
+      state.byOwner.set(owner, owned);
     }
-    return candidates;
+    owned.add(i);
   }
 
-  #elected(
-    candidates: readonly Candidate[],
-    firstIp: string,
-    elect: (candidates: readonly Candidate[], ip: string) => string | undefined,
-  ): string | undefined {
-    let owners = this.#owners.get(candidates);
-    if (owners === undefined) {
-      owners = new Map();
-      this.#owners.set(candidates, owners);
-    }
-    if (owners.has(firstIp)) return owners.get(firstIp);
-    const owner = elect(candidates, firstIp);
-    owners.set(firstIp, owner);
-    return owner;
-  }
-
-  /** What this node answers for: its services in namespace/name order, each with its IPs. */
-  #addresses(view: ModelView, owned: Profile[]): DesiredAddress[] {
-    const order = (p: Profile): number => view.index.get(p) ?? 0;
-    return owned
-      .sort((a, b) => compareProfiles(a, b) || order(a) - order(b))
-      .flatMap((p) => {
-        const advertised = p.perClass[view.env.selfClass];
-        if (advertised === undefined) return [];
-        const { ips, interfaces } = advertised.service;
-        return ips.map((ip) => ({ ip, interfaces, service: p.key }));
-      });
+  /** The plan's refusals in plan()'s order, and this node's addresses in namespace/name order. */
+  #planOf(state: PlanState, owners: ReadonlyMap<string, string | undefined>): Plan {
+    const { view } = state;
+    const groups = [...state.groupRefusals.values()].flat().sort((a, b) => a.last - b.last);
+    const refused = [...view.sharingRefusals, ...groups.flatMap((group) => group.refusals)];
+    const owned = [...(state.byOwner.get(state.self) ?? [])].sort(
+      (a, b) => compareProfiles(view.served[a] as Profile, view.served[b] as Profile) || a - b,
+    );
+    const addresses: DesiredAddress[] = owned.flatMap((i) => {
+      const advertised = view.served[i]?.perClass[view.env.selfClass];
+      if (advertised === undefined) return [];
+      const { ips, interfaces } = advertised.service;
+      return ips.map((ip) => ({
+        ip,
+        interfaces,
+        service: view.served[i]?.key ?? '',
+      }));
+    });
+    return { addresses, refused, owners };
   }
 }
 

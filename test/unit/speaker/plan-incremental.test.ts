@@ -102,13 +102,15 @@ const sliceArb = (service: string): fc.Arbitrary<Raw> =>
 /** A change to the world: one object replaced or removed, or the members changed. */
 type Step =
   | { kind: 'node' | 'ad' | 'service' | 'slice'; index: number; object: Raw | undefined }
-  | { kind: 'members'; members: string[] };
+  | { kind: 'members'; members: string[] }
+  | { kind: 'leave'; name: string };
 
 const SERVICES = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
 const ADS = ['a0', 'a1'];
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.subarray(NODES).map((members): Step => ({ kind: 'members', members })) },
+  { weight: 2, arbitrary: fc.subarray(NODES).map((members): Step => ({ kind: 'members', members })) },
+  { weight: 4, arbitrary: fc.constantFrom(...NODES).map((name): Step => ({ kind: 'leave', name })) },
   {
     weight: 1,
     arbitrary: fc
@@ -212,9 +214,18 @@ function check(mode: PlanOptions['mode']): void {
       const opts: PlanOptions = { mode, ignoreExcludeLb };
       for (const step of [undefined, ...world.steps]) {
         if (step?.kind === 'members') members = step.members;
+        else if (step?.kind === 'leave') members = members.filter((name) => name !== step.name);
         else if (step !== undefined) slots[step.kind][step.index] = step.object;
         const model = assemble(slots);
-        expect(planner.plan(model, node, members, opts)).toEqual(plan(model, node, members, opts));
+        const incremental = planner.plan(model, node, members, opts);
+        const reference = plan(model, node, members, opts);
+        // Owners compared in order, and as a map (get, has, size) as consumers read them.
+        expect({ ...incremental, owners: [...incremental.owners] }).toEqual({
+          ...reference,
+          owners: [...reference.owners],
+        });
+        for (const [key, owner] of reference.owners) expect(incremental.owners.get(key)).toBe(owner);
+        expect(incremental.owners.size).toBe(reference.owners.size);
       }
     }),
     { numRuns: 300 },

@@ -1,0 +1,106 @@
+/**
+ * Planning times at scale, per election mode: the pure plan() (the reference), the planner's first plan
+ * (cold: every member/IP hash computed), a full plan after an L2Advertisement edit (every service
+ * derived again; hashes, ring and equal candidates kept), a relist (every object new, contents equal),
+ * one member leaving and joining again.
+ */
+import type { Model } from '../../src/config/index.ts';
+import type { ElectionMode } from '../../src/election/index.ts';
+import { plan } from '../../src/speaker/plan.ts';
+import { createPlanner } from '../../src/speaker/planner.ts';
+import { nodeName, scaleModel, type ScaleShape } from './plan-model.ts';
+import { summarize, type Summary } from './stats.ts';
+
+export interface ModeTimings {
+  readonly mode: ElectionMode;
+  /** Milliseconds per kind of plan. */
+  readonly pure: Summary;
+  readonly cold: Summary;
+  /** An L2Advertisement edit: every service derived again, owners kept where eligibility is equal. */
+  readonly full: Summary;
+  /** A relist: every object new, contents equal. */
+  readonly relist: Summary;
+  readonly leave: Summary;
+  readonly join: Summary;
+  /** Addresses this node answers for, and services with an owner, in the last full plan. */
+  readonly answered: number;
+  readonly owned: number;
+}
+
+function timed(run: () => unknown): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+export interface TimingOptions {
+  readonly shape: ScaleShape;
+  readonly repeat: number;
+  /** Repeats of the slow ones (pure and cold). */
+  readonly slowRepeat: number;
+}
+
+export function timeMode(mode: ElectionMode, options: TimingOptions): ModeTimings {
+  const { shape, repeat, slowRepeat } = options;
+  const members = Array.from({ length: shape.nodes }, (_, i) => nodeName(i));
+  const self = { name: nodeName(0), labels: {} };
+  const opts = { mode };
+  const base = scaleModel(shape);
+  const edited = [scaleModel(shape, 1), base];
+  const relists = [scaleModel(shape), base];
+  const pure = Array.from({ length: slowRepeat }, () => timed(() => plan(base, self, members, opts)));
+  const cold = Array.from({ length: slowRepeat }, () => {
+    const planner = createPlanner();
+    return timed(() => planner.plan(base, self, members, opts));
+  });
+  const planner = createPlanner();
+  planner.plan(base, self, members, opts);
+  let last = planner.plan(base, self, members, opts);
+  const full = Array.from({ length: repeat }, (_, i) =>
+    timed(() => (last = planner.plan(edited[i % 2] as Model, self, members, opts))),
+  );
+  const relist = Array.from({ length: repeat }, (_, i) =>
+    timed(() => planner.plan(relists[i % 2] as Model, self, members, opts)),
+  );
+  const model = base;
+  planner.plan(model, self, members, opts);
+  const leave: number[] = [];
+  const join: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const leaver = nodeName(1 + ((i * 37) % (shape.nodes - 1)));
+    const rest = members.filter((name) => name !== leaver);
+    leave.push(timed(() => planner.plan(model, self, rest, opts)));
+    join.push(timed(() => planner.plan(model, self, members, opts)));
+  }
+  const owned = [...last.owners.values()].filter((owner) => owner !== undefined).length;
+  return {
+    mode,
+    pure: summarize(pure),
+    cold: summarize(cold),
+    full: summarize(full),
+    relist: summarize(relist),
+    leave: summarize(leave),
+    join: summarize(join),
+    answered: last.addresses.length,
+    owned,
+  };
+}
+
+/** Heap and RSS of a process holding the model, then also a planner that planned it (call with gc). */
+export function planMemory(
+  mode: ElectionMode,
+  shape: ScaleShape,
+  gc: () => void,
+): { modelOnly: NodeJS.MemoryUsage; withPlanner: NodeJS.MemoryUsage } {
+  const model = scaleModel(shape);
+  gc();
+  const modelOnly = process.memoryUsage();
+  const planner = createPlanner();
+  const members = Array.from({ length: shape.nodes }, (_, i) => nodeName(i));
+  planner.plan(model, { name: nodeName(0), labels: {} }, members, { mode });
+  gc();
+  const withPlanner = process.memoryUsage();
+  // Keep both alive until measured.
+  if (planner.plan(model, { name: nodeName(0), labels: {} }, members, { mode }).owners.size < 0) gc();
+  return { modelOnly, withPlanner };
+}
