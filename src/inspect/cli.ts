@@ -83,7 +83,7 @@ function electionMode(requested: string, speaker: SpeakerStatus | undefined): El
 
 export async function explainCommand(
   argv: readonly string[],
-  readClusterModel: ClusterModelReader | undefined,
+  loadClusterModelReader: () => Promise<ClusterModelReader | undefined>,
 ): Promise<CommandResult> {
   const { values, positionals } = parse(argv, 1);
   const service = positionals[0] ?? '';
@@ -94,13 +94,15 @@ export async function explainCommand(
   if (values.config !== undefined) model = loadConfigFile(values.config);
   else if (values.kubeconfig === undefined)
     throw new InspectUsageError('explain needs --config FILE or --kubeconfig FILE');
-  else if (readClusterModel === undefined)
-    throw new InspectUsageError('--kubeconfig: this build cannot read the cluster model (src/k8s)');
-  else
+  else {
+    const readClusterModel = await loadClusterModelReader();
+    if (readClusterModel === undefined)
+      throw new InspectUsageError('--kubeconfig: this build cannot read the cluster model (src/k8s)');
     model = await readClusterModel(
       values.kubeconfig,
       lbClass === undefined ? {} : { loadBalancerClass: lbClass },
     );
+  }
 
   const speakers = await Promise.all(values.speaker.map(fetchSpeakerStatus));
   const [first] = speakers;

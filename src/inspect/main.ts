@@ -37,9 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const result =
-      command === 'status'
-        ? await statusCommand(rest)
-        : await explainCommand(rest, await clusterModelReader());
+      command === 'status' ? await statusCommand(rest) : await explainCommand(rest, clusterModelReader);
     process.stdout.write(result.output);
     return result.code;
   } catch (err) {
