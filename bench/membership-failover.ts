@@ -43,7 +43,7 @@ const { values } = parseArgs({
 });
 const NODES = 5;
 /** Process stalls (SIGSTOP) tried on the l2speaker cluster after its cut trials, `--stall-trials` each. */
-const STALLS_MS = [50, 100, 150, 200, 300, 500];
+const STALLS_MS = [25, 50, 75, 100, 150, 300];
 let stalls: StallResult[] = [];
 const TRIALS: Record<MemberKind, number> = { ts: Number(values.trials), go: Number(values['go-trials']) };
 /** Per kind: random wait before a cut (phase against the probe cycle) and the removal deadline. */
@@ -219,8 +219,8 @@ console.log(`Go / l2speaker: p50 ${ratios.p50.toFixed(1)}x, p99 ${ratios.p99.toF
 console.log(`real time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(
   renderTable(
-    ['l2speaker stall (ms)', 'trials', 'declared dead'],
-    stalls.map((s) => [s.stallMs, s.trials, s.declaredDead]),
+    ['l2speaker stall (ms)', 'trials', 'actual (ms)', 'declared dead', 'fatal actual (ms)'],
+    stalls.map((s) => [s.stallMs, s.trials, s.actualMs.join(' '), s.declaredDead, s.fatalMs.join(' ')]),
   ),
 );
 const file = writeResults('membership-failover', {

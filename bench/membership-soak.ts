@@ -5,9 +5,11 @@
  * peers (v0.5.1, DefaultLANConfig), whose logs also give suspicions: raised by Go ("Suspect X has failed")
  * and against Go ("Refuting a suspect message"). Needs root; from the repository root:
  *
- *   node_modules/.bin/node bench/membership-soak.ts [--minutes 10] [--loss 5] [--cpu-hog] [--mixed]
+ *   node_modules/.bin/node bench/membership-soak.ts [--minutes 10] [--loss 5] [--cpu-hog] [--mixed] [--prefix ms]
  *
- * A separate idle Node.js process measures how late its 10 ms timers fire meanwhile (the machine's stalls).
+ * A separate idle Node.js process measures how late its 10 ms timers fire meanwhile (the machine's stalls),
+ * and the load average is sampled every minute. l2speaker members report their suspicion counters and the
+ * scheduling priority their membership thread got. `--prefix` names the lab, so two soaks can run at once.
  * Prints a line per minute and a summary; writes bench/results/membership-soak[-mixed][-hog].json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { createLab, type Host } from '../src/lab/index.ts';
 import { buildPeers } from '../test/interop/peers.ts';
 import {
+  memberStats,
   startCluster,
   stopAll,
   waitWhole,
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     loss: { type: 'string', default: '5' },
     'cpu-hog': { type: 'boolean', default: false },
     mixed: { type: 'boolean', default: false },
+    prefix: { type: 'string', default: 'ms' },
   },
 });
 const MINUTES = Number(values.minutes);
@@ -78,7 +82,7 @@ const goTotals = (members: readonly ClusterMember[]): GoLogCounts =>
   );
 
 const { v051 } = await buildPeers();
-const lab = await createLab({ prefix: 'ms' });
+const lab = await createLab({ prefix: values.prefix });
 const hogs: ChildProcess[] = [];
 let members: ClusterMember[] = [];
 let lagProbe: LagProbe | undefined;
@@ -95,13 +99,15 @@ try {
   const goBefore = goTotals(members);
   const start = Date.now();
   lagProbe = startLagProbe();
+  const loads: number[] = [loadavg()[0] ?? 0];
   const setup = `${KINDS.join(',')}, ${LOSS}% loss per link${values['cpu-hog'] ? `, ${hogs.length} busy loops` : ''}`;
   console.log(`soak ${MINUTES} min: ${setup}`);
   for (let minute = 1; minute <= Math.ceil(MINUTES); minute++) {
     await sleep(Math.min(1, MINUTES - minute + 1) * 60_000);
     const go = goTotals(members);
+    loads.push(loadavg()[0] ?? 0);
     console.log(
-      `minute ${minute}: false deaths ${falseDeaths(members, marks, start).length}, Go suspicions raised ` +
+      `minute ${minute}: load ${loads.at(-1)?.toFixed(1)}, false deaths ${falseDeaths(members, marks, start).length}, Go suspicions raised ` +
         `${go.suspected - goBefore.suspected}, Go refutations ${go.refutedSuspect - goBefore.refutedSuspect}`,
     );
   }
@@ -113,9 +119,20 @@ try {
   const go = Object.fromEntries(
     Object.entries(goAfter).map(([key, n]) => [key, n - goBefore[key as keyof GoLogCounts]]),
   ) as GoLogCounts;
+  const tsStats = await Promise.all(members.map((m) => memberStats(m)));
   for (const hog of hogs) hog.kill('SIGKILL');
   hogs.length = 0;
   for (const host of hosts) await lab.addLoss(host, 0);
+  const counters = (
+    ['failedProbes', 'suspicions', 'refutations', 'inconclusiveProbes', 'confirmationProbes'] as const
+  ).map((key) => [key, tsStats.reduce((sum, st) => sum + (st?.memberlist[key] ?? 0), 0)] as const);
+  const priorities = tsStats.flatMap((st) => (st ? [st.threadPriority.applied] : []));
+  console.log(
+    `l2speaker counters: ${counters.map(([k, n]) => `${k} ${n}`).join(', ')}; thread priority ${priorities.join(',')}`,
+  );
+  console.log(
+    `load average (1 min) during the soak: min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`,
+  );
   const wholeAtEnd = await waitWhole(members, 10_000);
   console.log(
     renderTable(
@@ -160,6 +177,9 @@ try {
     wholeAtEnd,
     timerLag: lag,
     loadAverage: loadavg(),
+    loadAverageEachMinute: loads,
+    l2speakerCounters: Object.fromEntries(counters),
+    threadPriority: priorities,
   });
   console.log(`wrote ${file}`);
 } finally {

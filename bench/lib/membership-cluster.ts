@@ -1,12 +1,13 @@
 /**
  * A membership cluster in a lab for the membership benchmarks: each member a process in its own lab host,
- * either l2speaker's (test/netns/fixtures/member.ts, fastLan) or Go memberlist's test peer
+ * either l2speaker's (bench/lib/membership-member.ts, fastLan) or Go memberlist's test peer
  * (DefaultLANConfig). Both print the same JSON-line events (test/interop/peers.ts drives them).
  * Go's memberlist log lines on stderr are counted by kind (suspicions raised, refutations, failures).
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Host } from '../../src/lab/index.ts';
+import type { MembershipStats } from '../../src/memberlist/index.ts';
 import { startPeer, type GoPeer, type PeerEvent } from '../../test/interop/peers.ts';
 import { REPO } from './results.ts';
 
@@ -14,7 +15,7 @@ export type MemberKind = 'ts' | 'go';
 
 export const PORT = 7946;
 const NODE24 = join(REPO, 'node_modules/.bin/node');
-const FIXTURE = join(REPO, 'test/netns/fixtures/member.ts');
+const FIXTURE = join(REPO, 'bench/lib/membership-member.ts');
 
 /** Go memberlist log lines worth counting in a soak (memberlist v0.5.1 and v0.2.2 word them alike). */
 const GO_LOG_KINDS = {
@@ -33,6 +34,8 @@ export interface ClusterMember {
   readonly peer: GoPeer;
   /** Counts of Go memberlist log lines by kind (all zero for l2speaker members). */
   readonly goLog: GoLogCounts;
+  /** The process that runs the membership (l2speaker: its runtime's child process; Go: the peer). */
+  readonly runtimePid: number;
 }
 
 export interface StartMemberOptions {
@@ -72,8 +75,8 @@ export async function startMember(options: StartMemberOptions): Promise<ClusterM
         if (pattern.test(line)) goLog[key as keyof GoLogCounts]++;
     });
   }
-  await peer.ready(20_000);
-  return { kind, name, host, peer, goLog };
+  const ready = (await peer.ready(20_000)) as PeerEvent & { runtimePid?: number };
+  return { kind, name, host, peer, goLog, runtimePid: ready.runtimePid ?? peer.process.pid ?? 0 };
 }
 
 /** Starts members in `hosts` one by one, each joining the first. */
@@ -115,6 +118,19 @@ export const isLeaveOf =
   (name: string) =>
   (event: PeerEvent): boolean =>
     event.event === 'leave' && event.node === name;
+
+/** An l2speaker member's runtime stats (the fixture's `stats` command); undefined for Go members. */
+export async function memberStats(
+  member: ClusterMember,
+  timeoutMs = 5000,
+): Promise<MembershipStats | undefined> {
+  if (member.kind !== 'ts') return undefined;
+  const from = member.peer.events.length;
+  member.peer.process.stdin?.write('stats\n');
+  const isStats = (e: PeerEvent): boolean => (e as { event: string }).event === 'stats';
+  const reply = await member.peer.waitFor(isStats, timeoutMs, from);
+  return (reply as unknown as { stats: MembershipStats }).stats;
+}
 
 export async function stopAll(members: readonly ClusterMember[]): Promise<void> {
   await Promise.all(members.map((member) => member.peer.kill()));

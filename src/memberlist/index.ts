@@ -1,7 +1,7 @@
 /**
  * Cluster membership: HashiCorp memberlist, wire-compatible with MetalLB's Go speakers, with sub-second failure
- * detection. The node runs in a worker thread on real sockets; the main thread sees member snapshots and
- * events. Lower layers have their own doors: wire/ (format), swim/ (state machine), net/ (sockets), sim/.
+ * detection. The node runs on real sockets in a child process of its own (at real-time priority when allowed;
+ * or a worker thread); the main thread sees member snapshots and events. Lower layers have their own doors: wire/ (format), swim/ (state machine), net/ (sockets), sim/.
  *
  * @example
  * import { startMembership, encodeNodeMeta, decodeNodeMeta, readSecretKey } from './memberlist/index.ts';
@@ -22,6 +22,7 @@ export {
   decodeNodeMeta,
   encodeNodeMeta,
   MembershipError,
+  MembershipListenerError,
   MembershipOptionError,
   MembershipRuntimeError,
   MembershipWorkerError,
@@ -30,7 +31,9 @@ export {
   startMembership,
   type DebugListener,
   type ElectionMode,
+  type Isolation,
   type KeyDerivation,
+  type ListenerErrorHandler,
   type Membership,
   type MembershipEvent,
   type MembershipListener,
@@ -38,5 +41,8 @@ export {
   type MembershipStats,
   type MemberSnapshot,
   type NodeMeta,
+  type PriorityOutcome,
+  type PriorityScope,
+  type ThreadPriority,
 } from './worker/index.ts';
 export type { TransportStats } from './net/index.ts';

@@ -236,7 +236,10 @@ test('membership in a worker thread: join, synced, events, graceful leave', asyn
 
 test('a blocked main thread stalls an in-process member (declared dead) but not a worker member', async () => {
   const start = (name: string, inProcess: boolean, seeds: string[] = []) =>
-    startMembership({ name, bindAddr: '127.0.0.1', bindPort: 0, meta: META, inProcess, seeds });
+    startMembership({
+      ...{ name, bindAddr: '127.0.0.1', bindPort: 0, meta: META, seeds },
+      isolation: inProcess ? 'in-process' : 'worker',
+    });
   const observer = await start('observer', false);
   memberships.push(observer);
   const seeds = [`127.0.0.1:${observer.port}`];

@@ -24,10 +24,11 @@ const alive = (node: string, incarnation: number): Alive => ({
 });
 
 describe('Lifeguard suspicion formula', () => {
-  it('scales the minimum with log10(n), the maximum by the max multiplier, and drops k below n - 2', () => {
+  it('scales the minimum with log10(n), the maximum by the max multiplier, and caps k at n - 2', () => {
     expect(suspicionBounds(lanDefaults, 5)).toEqual({ minMs: 4000, maxMs: 24_000, confirmations: 2 });
     expect(suspicionBounds(lanDefaults, 100)).toEqual({ minMs: 8000, maxMs: 48_000, confirmations: 2 });
-    expect(suspicionBounds(lanDefaults, 3).confirmations).toBe(0);
+    expect(suspicionBounds(lanDefaults, 3).confirmations).toBe(1);
+    expect(suspicionBounds(lanDefaults, 2).confirmations).toBe(0);
   });
 
   it('shortens from max to min as confirmations arrive', () => {

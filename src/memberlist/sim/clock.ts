@@ -38,6 +38,11 @@ export class VirtualClock implements Clock {
     (handle as Timer).cancelled = true;
   }
 
+  /** After everything already due now. */
+  defer(callback: () => void): void {
+    this.setTimeout(callback, 0);
+  }
+
   /** Tells the clock a promise was settled: its continuations run before the next timer. */
   expectMicrotasks(): void {
     this.#microtasksPending = true;

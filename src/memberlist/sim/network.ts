@@ -139,7 +139,7 @@ export class SimNetwork {
     const delay = this.transit(from.address, to);
     const receiver = this.#endpoints.get(addressKey(to));
     if (delay === null || receiver === undefined) return;
-    receiver.clock.setTimeout(() => {
+    receiver.clock.deliver(() => {
       if (!this.#crashed.has(addressKey(to))) receiver.packetHandler?.(from.address, messages);
     }, delay);
   }
@@ -158,14 +158,14 @@ export class SimNetwork {
       const receiver = this.#endpoints.get(addressKey(to));
       const request = this.#streamTransit(from.address, to, SYN_RETRANSMIT_MS);
       if (receiver?.streamHandler == null || request === null) return;
-      receiver.clock.setTimeout(() => {
+      receiver.clock.deliver(() => {
         const handler = receiver.streamHandler;
         if (handler === null || this.#crashed.has(addressKey(to))) return;
         this.clock.expectMicrotasks();
         handler(from.address, message).then(
           (reply) => {
             const back = this.#streamTransit(to, from.address, SEGMENT_RETRANSMIT_MS);
-            if (back !== null) from.clock.setTimeout(() => settle(() => resolve(reply)), back);
+            if (back !== null) from.clock.deliver(() => settle(() => resolve(reply)), back);
           },
           (error: unknown) => settle(() => reject(new SimStreamError(to, error))),
         );

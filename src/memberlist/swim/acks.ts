@@ -1,10 +1,15 @@
-/** Outstanding pings by sequence number: what to do on their ack, nacks, and when they time out. */
+/**
+ * Outstanding pings by sequence number: what to do on their ack, nacks, and when they time out. A timeout is
+ * decided one I/O turn after its timer fired (Clock.defer), so an ack that arrived while the event loop
+ * stalled is read first, and the timeout learns how late its timer fired (the local node's own stall).
+ */
 import type { Clock, TimerHandle } from './types.ts';
 
 export interface AckCallbacks {
   readonly ack: () => void;
   readonly nack?: () => void;
-  readonly timeout: () => void;
+  /** `lateMs`: how much later than armed the timer fired. */
+  readonly timeout: (lateMs: number) => void;
 }
 
 interface Pending extends AckCallbacks {
@@ -27,9 +32,14 @@ export class AckTable {
   }
 
   expect(seqNo: number, timeoutMs: number, callbacks: AckCallbacks): void {
+    const dueAt = this.#clock.now() + timeoutMs;
     const timer = this.#clock.setTimeout(() => {
-      this.#pending.delete(seqNo);
-      callbacks.timeout();
+      const lateMs = Math.max(0, this.#clock.now() - dueAt);
+      this.#clock.defer(() => {
+        if (this.#pending.get(seqNo)?.timer !== timer) return;
+        this.#pending.delete(seqNo);
+        callbacks.timeout(lateMs);
+      });
     }, timeoutMs);
     this.#pending.set(seqNo, { ...callbacks, timer });
   }

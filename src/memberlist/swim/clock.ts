@@ -5,4 +5,5 @@ export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (handle: TimerHandle) => clearTimeout(handle as NodeJS.Timeout),
+  defer: (callback) => void setImmediate(callback),
 };

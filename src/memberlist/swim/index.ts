@@ -27,7 +27,8 @@ export type {
   Transport,
 } from './types.ts';
 export { ExchangeError, JoinError, MemberlistError, MemberlistOptionError, StoppedError } from './errors.ts';
-export { Memberlist, MAX_META_BYTES, type MemberlistConfig, type MemberlistStats } from './memberlist.ts';
+export { Memberlist, MAX_META_BYTES, type MemberlistConfig } from './memberlist.ts';
+export type { MemberlistStats } from './stats.ts';
 export {
   fastLan,
   isGoMember,

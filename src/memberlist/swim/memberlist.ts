@@ -6,10 +6,12 @@ import { Awareness } from './awareness.ts';
 import { BroadcastQueue } from './broadcasts.ts';
 import { JoinError, MemberlistOptionError, StoppedError } from './errors.ts';
 import { Loops } from './loops.ts';
-import { fastLan, resolveTiming, type TimingOptions } from './options.ts';
+import { fastLan, isGoMember, resolveTiming, suspicionFor, type TimingOptions } from './options.ts';
 import { probe, relayIndirectPing, replyAddress, type ProbeContext } from './probe.ts';
 import { StateRules } from './rules.ts';
 import { packetSize } from './sizes.ts';
+import { emptyMemberlistStats, type MemberlistStats } from './stats.ts';
+import { suspicionBounds } from './suspicion.ts';
 import { answerStream, localState, requestPushPull } from './sync.ts';
 import { isDeadOrLeft, MemberTable, snapshot, type MemberRecord } from './table.ts';
 import type { Address, Clock, Member, MemberListener, Random, StreamReply, Transport } from './types.ts';
@@ -33,12 +35,12 @@ export interface MemberlistConfig {
   readonly seeds?: readonly Address[];
 }
 
-export interface MemberlistStats {
-  pushPullFailures: number;
-  tcpPingFailures: number;
-  /** Packets for another node name or of a type a node does not handle. */
-  ignoredMessages: number;
-}
+/**
+ * Confirmation probes aim at this many times k probers in expectation (each node that hears an accusation
+ * probes with probability min(1, CONFIRMERS_PER_K x k / (n - 2))): all of them in small clusters, a few in
+ * large ones, where fewer than k confirmations then happen about once in 150 suspicions.
+ */
+const CONFIRMERS_PER_K = 3;
 
 const sameAddress = (a: Address, b: Address): boolean => a.port === b.port && a.addr.equals(b.addr);
 
@@ -54,7 +56,10 @@ export class Memberlist {
   readonly #loops: Loops;
   readonly #probeContext: ProbeContext;
   readonly #listeners = new Set<MemberListener>();
-  readonly #stats: MemberlistStats = { pushPullFailures: 0, tcpPingFailures: 0, ignoredMessages: 0 };
+  readonly #stats: MemberlistStats = emptyMemberlistStats();
+  /** Members probed beside the probe loop: to confirm another node's accusation, or Go members. */
+  readonly #probing = new Set<string>();
+  #gossipScheduled = false;
   #running = false;
 
   constructor(config: MemberlistConfig) {
@@ -81,6 +86,9 @@ export class Memberlist {
       emit: (type, record) => {
         for (const listener of this.#listeners) listener({ type, member: snapshot(record) });
       },
+      count: (counter) => this.#stats[counter]++,
+      gossipSoon: () => this.#gossipSoon(),
+      accused: (record) => this.#confirm(record),
     });
     this.#probeContext = {
       ...{
@@ -93,7 +101,7 @@ export class Memberlist {
       },
       ...{ acks: this.#acks, transport: config.transport, address: { addr: config.addr, port: config.port } },
       send: (to, messages) => this.#send(to, messages),
-      countFailure: () => this.#stats.tcpPingFailures++,
+      count: (counter) => this.#stats[counter]++,
     };
     config.transport.onPacket((from, messages) => {
       if (this.#running) for (const message of messages) this.#handlePacket(from, message);
@@ -154,6 +162,7 @@ export class Memberlist {
     this.#running = false;
     this.#loops.stop();
     this.#acks.clear();
+    this.#probing.clear();
     this.#rules.stop();
     this.#broadcasts.clear();
   }
@@ -204,7 +213,45 @@ export class Memberlist {
     };
     const target = this.#table.nextProbeTarget(this.name, started, this.timing.gossipToTheDeadMs);
     if (target === null) next();
-    else probe(this.#probeContext, target, next);
+    else if (!isGoMember(target)) probe(this.#probeContext, target, next);
+    else {
+      this.#probeBeside(target, this.#goProbeContext);
+      next();
+    }
+  }
+
+  /** Go's probe window (1 s, 500 ms timeout) toward a Go member, which answers at Go's pace. */
+  get #goProbeContext(): ProbeContext {
+    const { probeIntervalMs } = this.timing.goMemberSuspicion;
+    const timing = { ...this.timing, probeIntervalMs, probeTimeoutMs: this.timing.goMemberProbeTimeoutMs };
+    return { ...this.#probeContext, timing };
+  }
+
+  /** One probe of `target` at a time beside the probe loop; false when one is already running. */
+  #probeBeside(target: MemberRecord, context: ProbeContext): boolean {
+    if (this.#probing.has(target.name)) return false;
+    this.#probing.add(target.name);
+    probe(context, target, () => this.#probing.delete(target.name));
+    return true;
+  }
+
+  #gossipSoon(): void {
+    if (this.#gossipScheduled) return;
+    this.#gossipScheduled = true;
+    this.#config.clock.defer(() => {
+      this.#gossipScheduled = false;
+      if (this.#running) this.#gossip();
+    });
+  }
+
+  /** Lifeguard: probe an accused member now, so our failed probe confirms the suspicion within one interval. */
+  #confirm(record: MemberRecord): void {
+    if (!this.#running) return;
+    const { confirmations } = suspicionBounds(suspicionFor(record, this.timing), this.#table.size);
+    const others = this.#table.size - 2;
+    if (confirmations === 0 || this.#random() >= (CONFIRMERS_PER_K * confirmations) / others) return;
+    const context = isGoMember(record) ? this.#goProbeContext : this.#probeContext;
+    if (this.#probeBeside(record, context)) this.#stats.confirmationProbes++;
   }
 
   #gossip(): void {

@@ -28,6 +28,11 @@ export interface TimingOptions extends SuspicionTiming {
   readonly rejoinIntervalMs: number;
   /** Suspicion timing toward members with empty meta (MetalLB and other Go nodes: gossip at 200 ms, refute late). */
   readonly goMemberSuspicion: SuspicionTiming;
+  /**
+   * Probe timeout toward Go members; their probe lasts goMemberSuspicion.probeIntervalMs and runs beside the
+   * probe loop, so a Go process that answers within Go's own budget is not suspected at the fast pace.
+   */
+  readonly goMemberProbeTimeoutMs: number;
   /** Packet payload budget (memberlist's UDPBufferSize). */
   readonly packetBudgetBytes: number;
 }
@@ -56,30 +61,37 @@ export const lanDefaults: TimingOptions = {
     suspicionMaxTimeoutMult: 6,
     suspicionConfirmations: 2,
   },
+  goMemberProbeTimeoutMs: 500,
   packetBudgetBytes: 1400,
 };
 
 /**
- * l2speaker's default, chosen by simulation (bench/membership-sim.ts; 5 nodes, 5% loss on every link, random
- * 0-30 ms stalls): a dead member is removed everywhere in about 240 ms (p50), 340 ms at worst, with no false
- * death in 40 node-minutes. Why each value:
- * - probe every 50 ms with a 25 ms timeout: LAN round trips are well under 1 ms, so 25 ms leaves room for a
- *   stalled event loop, and the first probe of a dead member comes within one interval in small clusters;
- * - suspicion 3 x 50 ms (min 150 ms) to 5 x that (750 ms) with one confirmation: a dead member is confirmed by
- *   a second prober within a round, while a lone false accusation leaves 750 ms to refute, many gossip rounds;
- * - gossip every 30 ms, each broadcast sent 6 x ceil(log10(n + 1)) times: with memberlist's 4, a refutation
- *   sent four times in all at 5% loss sometimes missed the one accuser and a false death followed.
- * Members with empty meta (Go nodes, which refute late) keep DefaultLANConfig's suspicion (4 s to 24 s).
- * A process that stalls longer than about the suspicion timeout is treated as failed, by design.
+ * l2speaker's default, chosen by simulation (bench/membership-sim.ts) and real sockets
+ * (bench/membership-failover.ts, membership-soak.ts; docs/membership.md has the figures). Why each value:
+ * - probe every 40 ms with a 15 ms timeout: LAN round trips are well under 1 ms, so 15 ms leaves room for a
+ *   busy event loop before indirect pings start, and the remaining 25 ms for the indirect and TCP pings;
+ * - k = 3 confirmations, and every node that hears an accusation probes the accused at once (see
+ *   Memberlist), so a dead member is confirmed by three independent probers about one interval after the
+ *   first accusation and removed then; suspicion min 1 x 40 ms is already over by that time;
+ * - max 10 x min (400 ms): a lone accusation (a loss-induced failed probe, or a stalled accuser) leaves 400 ms
+ *   to refute; the accused hears it within a millisecond (gossiped at once) and the other probers do not
+ *   confirm it;
+ * - gossip every 20 ms, each broadcast sent 6 x ceil(log10(n + 1)) times: news of a fate is also gossiped at
+ *   once, the ticks repeat it through 5% loss.
+ * Members with empty meta (Go nodes, which refute late) keep DefaultLANConfig's suspicion (4 s to 24 s) and
+ * its probe timeout (500 ms within 1 s).
+ * A process that does not answer for longer than about two probe intervals (about 100 ms) is treated as
+ * failed, by design; the runtime raises its thread's scheduling priority so that a busy machine does not make
+ * it one.
  */
 export const fastLan: TimingOptions = {
   ...lanDefaults,
-  probeIntervalMs: 50,
-  probeTimeoutMs: 25,
-  suspicionMult: 3,
-  suspicionMaxTimeoutMult: 5,
-  suspicionConfirmations: 1,
-  gossipIntervalMs: 30,
+  probeIntervalMs: 40,
+  probeTimeoutMs: 15,
+  suspicionMult: 1,
+  suspicionMaxTimeoutMult: 10,
+  suspicionConfirmations: 3,
+  gossipIntervalMs: 20,
   retransmitMult: 6,
   tcpTimeoutMs: 2000,
   reconnectIntervalMs: 1000,
@@ -105,6 +117,7 @@ const POSITIVE: readonly (keyof TimingOptions)[] = [
   'retransmitMult',
   'tcpTimeoutMs',
   'packetBudgetBytes',
+  'goMemberProbeTimeoutMs',
 ];
 const NON_NEGATIVE: readonly (keyof TimingOptions)[] = [
   'indirectChecks',
@@ -128,6 +141,10 @@ export function resolveTiming(base: TimingOptions, overrides: Partial<TimingOpti
   }
   if (timing.probeTimeoutMs >= timing.probeIntervalMs) {
     throw new MemberlistOptionError('probeTimeoutMs', timing.probeTimeoutMs, 'must be below probeIntervalMs');
+  }
+  if (timing.goMemberProbeTimeoutMs >= timing.goMemberSuspicion.probeIntervalMs) {
+    const reason = 'must be below goMemberSuspicion.probeIntervalMs';
+    throw new MemberlistOptionError('goMemberProbeTimeoutMs', timing.goMemberProbeTimeoutMs, reason);
   }
   return timing;
 }

@@ -2,6 +2,8 @@
  * One SWIM probe: a direct ping; after the probe timeout, indirect pings through k peers (asking for nacks
  * from peers that send them) and a ping over a stream; no ack by the end of the probe interval makes the
  * target suspect. Both times are scaled by awareness, and missing nacks count against our own health.
+ * When this node's own timers fired late (its event loop stalled), the probe gives no verdict: the target
+ * may have answered in time, and the stall is evidence against our health instead (Lifeguard).
  * Also the relay side of indirect pings.
  */
 import type { IndirectPing, PacketMessage, Ping } from '../wire/messages.ts';
@@ -9,6 +11,7 @@ import type { AckTable } from './acks.ts';
 import type { Awareness } from './awareness.ts';
 import type { TimingOptions } from './options.ts';
 import type { StateRules } from './rules.ts';
+import type { StatsCounter } from './stats.ts';
 import type { MemberRecord, MemberTable } from './table.ts';
 import type { Address, Clock, Transport } from './types.ts';
 
@@ -24,8 +27,7 @@ export interface ProbeContext {
   readonly transport: Transport;
   /** Sends a packet with broadcasts piggybacked. */
   send(to: Address, messages: PacketMessage[]): void;
-  /** Reports a stream failure that was expected to be possible (a dead target) but is worth counting. */
-  countFailure(kind: 'tcpPing'): void;
+  count(counter: StatsCounter): void;
 }
 
 /** memberlist's protocol version thresholds: nacks from >= 4, TCP pings to >= 3. */
@@ -36,11 +38,17 @@ export function ping(context: ProbeContext, seqNo: number, node: string): Ping {
   return { type: 'ping', seqNo, node, sourceAddr, sourcePort, sourceNode: context.name };
 }
 
+/** How late a probe's timer may fire before the probe says more about us than about its target. */
+export const stallToleranceMs = (probeTimeoutMs: number): number => probeTimeoutMs / 2;
+
 /** Probes `target`; `done` runs when the probe is over (ack received or interval elapsed). */
 export function probe(context: ProbeContext, target: MemberRecord, done: () => void): void {
   const { clock, awareness, acks, timing } = context;
   const seqNo = acks.nextSeq();
   const intervalMs = awareness.scale(timing.probeIntervalMs);
+  const timeoutMs = awareness.scale(timing.probeTimeoutMs);
+  const startedAt = clock.now();
+  let indirectLateMs = 0;
   const incarnation = target.incarnation;
   const request = ping(context, seqNo, target.name);
   let nacks = 0;
@@ -48,6 +56,7 @@ export function probe(context: ProbeContext, target: MemberRecord, done: () => v
   let reachedByStream = false;
 
   const indirect = clock.setTimeout(() => {
+    indirectLateMs = Math.max(0, clock.now() - startedAt - timeoutMs);
     const peers = context.table.random(timing.indirectChecks, (peer) => {
       return peer.name !== context.name && peer.name !== target.name && peer.state === 'alive';
     });
@@ -67,15 +76,15 @@ export function probe(context: ProbeContext, target: MemberRecord, done: () => v
       context.send(peer, [{ ...relay, sourceAddr, sourcePort, sourceNode }]);
     }
     if (timing.tcpPings && protocolMax(target) >= 3) {
-      const remaining = Math.max(1, intervalMs - awareness.scale(timing.probeTimeoutMs));
+      const remaining = Math.max(1, intervalMs - timeoutMs);
       context.transport.exchange(target, request, remaining).then(
         (reply) => {
           reachedByStream = reply.type === 'ackResp' && reply.seqNo === seqNo;
         },
-        () => context.countFailure('tcpPing'),
+        () => context.count('tcpPingFailures'),
       );
     }
-  }, awareness.scale(timing.probeTimeoutMs));
+  }, timeoutMs);
 
   acks.expect(seqNo, intervalMs, {
     ack: () => {
@@ -84,10 +93,16 @@ export function probe(context: ProbeContext, target: MemberRecord, done: () => v
       done();
     },
     nack: () => nacks++,
-    timeout: () => {
+    timeout: (lateMs) => {
+      if (Math.max(lateMs, indirectLateMs) > stallToleranceMs(timeoutMs)) {
+        awareness.applyDelta(1);
+        context.count('inconclusiveProbes');
+        return done();
+      }
       // Without nack-sending peers a failed probe is our only health signal; with them, a missing nack is.
       awareness.applyDelta(expectedNacks > 0 ? Math.max(0, expectedNacks - nacks) : 1);
       if (!reachedByStream) {
+        context.count('failedProbes');
         context.rules.applySuspect({ type: 'suspect', incarnation, node: target.name, from: context.name });
       }
       done();

@@ -1,6 +1,8 @@
 /**
  * memberlist's state rules: alive, suspect and dead messages against the table, incarnation ordering,
- * refutation of accusations against this node, Lifeguard suspicion timers, push/pull merge.
+ * refutation of accusations against this node, Lifeguard suspicion timers, push/pull merge. News that changes
+ * a member's fate (suspect, dead, a refutation, a suspect back alive) is gossiped at once, not at the next
+ * gossip tick, and a suspicion raised by another node is offered for a confirmation probe.
  */
 import type { Alive, Dead, PushNodeState, Suspect } from '../wire/messages.ts';
 import { NodeState } from '../wire/messages.ts';
@@ -8,6 +10,7 @@ import type { Awareness } from './awareness.ts';
 import type { BroadcastQueue } from './broadcasts.ts';
 import { suspicionFor, type TimingOptions } from './options.ts';
 import { Suspicion, suspicionBounds } from './suspicion.ts';
+import type { StatsCounter } from './stats.ts';
 import { isDeadOrLeft, type MemberRecord, type MemberTable } from './table.ts';
 import type { Clock, MemberEvent } from './types.ts';
 
@@ -19,6 +22,11 @@ export interface RulesContext {
   readonly broadcasts: BroadcastQueue;
   readonly awareness: Awareness;
   emit(type: MemberEvent['type'], record: MemberRecord): void;
+  count(counter: StatsCounter): void;
+  /** Gossip what was just queued now rather than at the next tick. */
+  gossipSoon(): void;
+  /** Another node accused `record`, which was alive here: a chance to confirm by probing it ourselves. */
+  accused(record: MemberRecord): void;
 }
 
 const sameBytes = (a: Buffer | null, b: Buffer | null): boolean =>
@@ -76,6 +84,7 @@ export class StateRules {
       return;
     }
     this.#context.broadcasts.queue(alive.node, alive);
+    if (record.state !== 'alive') this.#context.gossipSoon();
     const wasDown = isDeadOrLeft(record);
     const metaChanged = !sameBytes(alive.meta, record.meta) || !sameVsn(alive.vsn, record.vsn);
     Object.assign(record, { incarnation: alive.incarnation, meta: alive.meta, vsn: alive.vsn });
@@ -90,11 +99,14 @@ export class StateRules {
     if (record === undefined || suspect.incarnation < record.incarnation) return;
     const running = this.#suspicions.get(suspect.node);
     if (running !== undefined) {
-      if (running.confirm(suspect.from)) this.#context.broadcasts.queue(suspect.node, suspect);
+      if (!running.confirm(suspect.from)) return;
+      this.#context.broadcasts.queue(suspect.node, suspect);
+      this.#context.gossipSoon();
       return;
     }
     if (record.state !== 'alive') return;
     if (record.name === this.#context.name) {
+      this.#context.count('refutations');
       this.refute(record, suspect.incarnation);
       return;
     }
@@ -104,7 +116,10 @@ export class StateRules {
       state: 'suspect',
       stateChange: this.#context.clock.now(),
     });
+    this.#context.count('suspicions');
     this.#startSuspicion(record, suspect.from);
+    this.#context.gossipSoon();
+    if (suspect.from !== this.#context.name) this.#context.accused(record);
   }
 
   /** A dead whose From is the node itself is a graceful leave: the member becomes left. */
@@ -114,10 +129,12 @@ export class StateRules {
     this.#cancelSuspicion(dead.node);
     if (isDeadOrLeft(record)) return;
     if (record.name === this.#context.name && !this.leaving) {
+      this.#context.count('refutations');
       this.refute(record, dead.incarnation);
       return;
     }
     this.#context.broadcasts.queue(dead.node, dead, onSent);
+    this.#context.gossipSoon();
     const state = dead.from === dead.node ? 'left' : 'dead';
     Object.assign(record, { incarnation: dead.incarnation, state, stateChange: this.#context.clock.now() });
     this.#context.emit('leave', record);
@@ -143,6 +160,7 @@ export class StateRules {
     self.incarnation = Math.max(self.incarnation, accused) + 1;
     this.#context.awareness.applyDelta(1);
     this.#context.broadcasts.queue(self.name, this.aliveOf(self));
+    this.#context.gossipSoon();
   }
 
   aliveOf(record: MemberRecord): Alive {
@@ -162,6 +180,7 @@ export class StateRules {
     const suspicion = new Suspicion(clock, bounds, from, () => {
       this.#suspicions.delete(record.name);
       if (record.state === 'suspect' && record.incarnation === incarnation) {
+        this.#context.count('deathsDeclared');
         this.applyDead({ type: 'dead', incarnation, node: record.name, from: name });
       }
     });

@@ -21,11 +21,15 @@ export interface SuspicionBounds {
   readonly confirmations: number;
 }
 
-/** min = mult x max(1, log10 n) x interval, max = maxMult x min; k = 0 when fewer than k others could confirm. */
+/**
+ * min = mult x max(1, log10 n) x interval, max = maxMult x min; k capped at the n - 2 members that could
+ * confirm (memberlist drops k to 0 there, which would let a lone accusation in a 4-node cluster expire at the
+ * minimum; capping keeps the max for it).
+ */
 export function suspicionBounds(timing: SuspicionTiming, clusterSize: number): SuspicionBounds {
   const minMs =
     timing.suspicionMult * Math.max(1, Math.log10(Math.max(1, clusterSize))) * timing.probeIntervalMs;
-  const confirmations = clusterSize - 2 < timing.suspicionConfirmations ? 0 : timing.suspicionConfirmations;
+  const confirmations = Math.max(0, Math.min(timing.suspicionConfirmations, clusterSize - 2));
   return { minMs, maxMs: timing.suspicionMaxTimeoutMult * minMs, confirmations };
 }
 
@@ -36,7 +40,10 @@ export function suspicionTimeout(bounds: SuspicionBounds, confirmed: number): nu
   return Math.max(bounds.minMs, Math.floor(bounds.maxMs - fraction * (bounds.maxMs - bounds.minMs)));
 }
 
-/** A running suspicion of one member; calls `onTimeout` once when it expires. */
+/**
+ * A running suspicion of one member; calls `onTimeout` once when it expires, one I/O turn after its timer
+ * (so a refutation that arrived while this node stalled is applied first and cancels it).
+ */
 export class Suspicion {
   readonly #clock: Clock;
   readonly #bounds: SuspicionBounds;
@@ -65,6 +72,11 @@ export class Suspicion {
     return true;
   }
 
+  /** Confirmations counted so far (distinct nodes other than the accuser). */
+  get confirmed(): number {
+    return this.#confirmedBy.size - 1;
+  }
+
   cancel(): void {
     if (this.#timer !== null) this.#clock.clearTimeout(this.#timer);
     this.#timer = null;
@@ -72,9 +84,13 @@ export class Suspicion {
 
   #arm(delayMs: number): void {
     this.cancel();
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = null;
-      this.#onTimeout();
+    const timer = this.#clock.setTimeout(() => {
+      this.#clock.defer(() => {
+        if (this.#timer !== timer) return;
+        this.#timer = null;
+        this.#onTimeout();
+      });
     }, delayMs);
+    this.#timer = timer;
   }
 }

@@ -31,6 +31,12 @@ export interface Clock {
   now(): number;
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Runs `callback` after input that is already waiting has been handled (Node's setImmediate: after the
+   * poll phase). After a stall the event loop runs due timers before it reads the sockets, so a verdict taken
+   * in a timer is deferred this way to see an ack that arrived in time.
+   */
+  defer(callback: () => void): void;
 }
 
 /** A uniform random number in [0, 1). */

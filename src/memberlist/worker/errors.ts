@@ -1,4 +1,5 @@
 /** Typed errors of the membership runtime and its main-thread handle. */
+import type { MembershipEvent } from './protocol.ts';
 
 export class MembershipError extends Error {
   override readonly name: string = 'MembershipError';
@@ -35,6 +36,16 @@ export class MembershipWorkerError extends MembershipError {
   constructor(message: string, exitCode?: number) {
     super(`membership worker: ${message}`);
     this.exitCode = exitCode;
+  }
+}
+
+/** An onChange listener threw while handling `event`; the other listeners still ran. */
+export class MembershipListenerError extends MembershipError {
+  override readonly name = 'MembershipListenerError';
+  readonly event: MembershipEvent;
+  constructor(event: MembershipEvent, cause: unknown) {
+    super(`membership listener failed on ${event.type} of ${event.member.name}: ${String(cause)}`, { cause });
+    this.event = event;
   }
 }
 

@@ -2,7 +2,7 @@
  * The main thread's handle on a membership runtime: sends Requests, keeps a mirror of the members from the
  * runtime's reports (so members() is synchronous), and fans events out to listeners.
  */
-import { MembershipRuntimeError, MembershipWorkerError } from './errors.ts';
+import { MembershipListenerError, MembershipRuntimeError, MembershipWorkerError } from './errors.ts';
 import type {
   MembershipEvent,
   MembershipStats,
@@ -16,10 +16,19 @@ import type { RuntimePort } from './runtime.ts';
 
 export type MembershipListener = (event: MembershipEvent) => void;
 export type DebugListener = (message: string, fields: Record<string, unknown>) => void;
+export type ListenerErrorHandler = (err: MembershipListenerError) => void;
+
+export interface HandleHooks {
+  readonly onDebug?: DebugListener | undefined;
+  /** Default process.emitWarning: a listener's error neither stops other listeners nor the handle. */
+  readonly onListenerError?: ListenerErrorHandler | undefined;
+}
 
 export interface Membership {
   /** The bound UDP/TCP port (bindPort, or the one picked for port 0). */
   readonly port: number;
+  /** Process id of the membership runtime: its own child process, or this process for a worker thread. */
+  readonly runtimePid: number;
   /** Every known member, this node included, as of the last report from the runtime. */
   members(): MemberSnapshot[];
   /** Listens to join, leave and update events; returns the function that stops listening. */
@@ -29,9 +38,9 @@ export interface Membership {
   /** Push/pull join with more seeds ('host:port'); resolves with how many answered, rejects if none. */
   join(seeds: readonly string[]): Promise<number>;
   stats(): Promise<MembershipStats>;
-  /** Gossips a graceful leave, waits until it went out or `timeoutMs`, then stops. */
+  /** Gossips a graceful leave, waits until it went out or `timeoutMs`, then stops (nothing once stopped). */
   leave(timeoutMs: number): Promise<void>;
-  /** Stops at once (peers see a failure); ends the worker thread. */
+  /** Stops at once (peers see a failure); ends the worker thread. Nothing to do after leave or stop. */
   stop(): Promise<void>;
 }
 
@@ -46,22 +55,23 @@ const remote = (operation: string, error: SerializedError): MembershipRuntimeErr
 
 export class RuntimeHandle implements Membership {
   port = 0;
+  runtimePid = 0;
   readonly synced: Promise<boolean>;
   readonly #port: RuntimePort;
   readonly #close: () => Promise<void>;
   readonly #listeners = new Set<MembershipListener>();
   readonly #pending = new Map<number, Pending>();
-  readonly #onDebug: DebugListener | undefined;
+  readonly #hooks: HandleHooks;
   #members: MemberSnapshot[] = [];
   #nextId = 1;
   #started: { resolve: () => void; reject: (err: Error) => void } | undefined;
   #settleSynced: (synced: boolean) => void = () => undefined;
   #finished = false;
 
-  constructor(port: RuntimePort, close: () => Promise<void>, onDebug?: DebugListener) {
+  constructor(port: RuntimePort, close: () => Promise<void>, hooks: HandleHooks = {}) {
     this.#port = port;
     this.#close = close;
-    this.#onDebug = onDebug;
+    this.#hooks = hooks;
     this.synced = new Promise((resolve) => (this.#settleSynced = resolve));
     port.on('message', (report) => this.#receive(report as Report));
   }
@@ -92,10 +102,12 @@ export class RuntimeHandle implements Membership {
   }
 
   async leave(timeoutMs: number): Promise<void> {
+    if (this.#finished) return;
     await this.#finish(this.#request('leave', (id) => ({ kind: 'leave', id, timeoutMs })));
   }
 
   async stop(): Promise<void> {
+    if (this.#finished) return;
     await this.#finish(this.#request('stop', (id) => ({ kind: 'stop', id })));
   }
 
@@ -140,24 +152,35 @@ export class RuntimeHandle implements Membership {
     switch (report.kind) {
       case 'started':
         this.port = report.port;
+        this.runtimePid = report.pid;
         this.#members = report.members;
         return this.#started?.resolve();
       case 'failed':
         return this.#started?.reject(remote('start', report.error));
       case 'event':
         this.#members = report.members;
-        for (const listener of this.#listeners) listener(report.event);
+        for (const listener of this.#listeners) this.#notify(listener, report.event);
         return;
       case 'synced':
         return this.#settleSynced(report.synced);
       case 'log':
-        return this.#onDebug?.(report.message, report.fields);
+        return this.#hooks.onDebug?.(report.message, report.fields);
       case 'reply': {
         const pending = this.#pending.get(report.id);
         this.#pending.delete(report.id);
         if (report.error === undefined) pending?.resolve(report.value);
         else pending?.reject(remote(pending.operation, report.error));
       }
+    }
+  }
+
+  #notify(listener: MembershipListener, event: MembershipEvent): void {
+    try {
+      listener(event);
+    } catch (err) {
+      const error = new MembershipListenerError(event, err);
+      if (this.#hooks.onListenerError) this.#hooks.onListenerError(error);
+      else process.emitWarning(error);
     }
   }
 }

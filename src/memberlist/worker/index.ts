@@ -1,6 +1,6 @@
 /**
- * The membership runtime: Memberlist on real sockets in a worker thread (or in-process for tests), its
- * main-thread handle, l2speaker's node meta and the secret-key reader.
+ * The membership runtime: Memberlist on real sockets in a child process or a worker thread (or in-process for
+ * tests), its main-thread handle, l2speaker's node meta and the secret-key reader.
  *
  * @example
  * import { startMembership, encodeNodeMeta, readSecretKey } from '../memberlist/worker/index.ts';
@@ -13,12 +13,14 @@
  * await membership.leave(1000);
  */
 export { startMembership, type MembershipOptions } from './membership.ts';
-export type { DebugListener, Membership, MembershipListener } from './handle.ts';
-export type { MembershipEvent, MembershipStats, MemberSnapshot } from './protocol.ts';
+export type { DebugListener, ListenerErrorHandler, Membership, MembershipListener } from './handle.ts';
+export type { PriorityOutcome, PriorityScope, ThreadPriority } from './priority.ts';
+export type { Isolation, MembershipEvent, MembershipStats, MemberSnapshot } from './protocol.ts';
 export { decodeNodeMeta, encodeNodeMeta, type ElectionMode, type NodeMeta } from './node-meta.ts';
 export { readSecretKey, type KeyDerivation } from './secret-key.ts';
 export {
   MembershipError,
+  MembershipListenerError,
   MembershipOptionError,
   MembershipRuntimeError,
   MembershipWorkerError,

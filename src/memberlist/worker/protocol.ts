@@ -1,6 +1,10 @@
 /** Plain data crossing between the main thread and the membership runtime (structured clone: no Buffers). */
 import type { MemberlistStats, MemberState } from '../swim/index.ts';
 import type { TransportStats } from '../net/index.ts';
+import type { PriorityOutcome, ThreadPriority } from './priority.ts';
+
+/** 'process': a child process of its own (default); 'worker': a worker thread; 'in-process': tests. */
+export type Isolation = 'process' | 'worker' | 'in-process';
 
 /** One member as the main thread sees it. */
 export interface MemberSnapshot {
@@ -25,6 +29,8 @@ export interface MembershipStats {
   readonly memberlist: MemberlistStats;
   /** Lifeguard health score: 0 is healthy. */
   readonly healthScore: number;
+  /** The membership thread's scheduling priority, as requested and as applied. */
+  readonly threadPriority: PriorityOutcome;
 }
 
 /** Start options as they cross the thread boundary (Buffers arrive as Uint8Arrays). */
@@ -39,6 +45,10 @@ export interface RuntimeOptions {
   readonly meta: Uint8Array;
   readonly profile: 'fast' | 'lan';
   readonly joinTimeoutMs: number;
+  readonly compress: boolean;
+  readonly threadPriority: ThreadPriority;
+  /** Where the runtime runs: its priority then covers the whole process or only its thread. */
+  readonly isolation: Isolation;
   /** Forward the transport's debug log lines. */
   readonly debug: boolean;
 }
@@ -56,7 +66,13 @@ export type Request =
   | { readonly kind: 'stats'; readonly id: number };
 
 export type Report =
-  | { readonly kind: 'started'; readonly port: number; readonly members: MemberSnapshot[] }
+  | {
+      readonly kind: 'started';
+      readonly port: number;
+      readonly members: MemberSnapshot[];
+      /** process.pid of the runtime (the child process when isolated in one). */
+      readonly pid: number;
+    }
   | { readonly kind: 'failed'; readonly error: SerializedError }
   | { readonly kind: 'event'; readonly event: MembershipEvent; readonly members: MemberSnapshot[] }
   | { readonly kind: 'synced'; readonly synced: boolean }

@@ -10,6 +10,7 @@ import { addressBytes, addressKey, hostOf, SocketTransport, splitHostPort } from
 import { fastLan, lanDefaults, Memberlist, systemClock, type Address, type Member } from '../swim/index.ts';
 import { createKeyring } from '../wire/index.ts';
 import { MembershipError, MembershipOptionError } from './errors.ts';
+import { raiseThreadPriority, type PriorityOutcome } from './priority.ts';
 import { serializeError } from './protocol.ts';
 import type { MembershipStats, MemberSnapshot, Report, Request, RuntimeOptions } from './protocol.ts';
 
@@ -55,10 +56,16 @@ export class Runtime {
   readonly #transport: SocketTransport;
   readonly #self: Address;
   readonly #family: 4 | 6;
+  readonly #priority: PriorityOutcome;
   #running = true;
 
   static async start(options: RuntimeOptions, report: (report: Report) => void): Promise<Runtime> {
     const advertise = advertiseAddress(options);
+    const scope = options.isolation === 'process' ? 'process' : 'thread';
+    const priority = await raiseThreadPriority(options.threadPriority, scope);
+    if (priority.errors.length > 0 && options.debug) {
+      report({ kind: 'log', message: 'thread priority not fully raised', fields: { ...priority } });
+    }
     const keyring =
       options.keys.length > 0 ? createKeyring(options.keys.map((key) => Buffer.from(key))) : undefined;
     const debug = options.debug
@@ -70,6 +77,7 @@ export class Runtime {
       ...(keyring ? { keyring } : {}),
       ...(options.label ? { label: options.label } : {}),
       ...(debug ? { debug } : {}),
+      compress: options.compress,
     });
     // Seeds stay known to the memberlist, which re-joins them while they are not live members: the only
     // way a partition longer than the dead-member reconnect window heals. Unresolvable names are skipped.
@@ -79,16 +87,21 @@ export class Runtime {
     const seeds = resolved
       .flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
       .filter((seed) => addressKey(seed) !== addressKey(self));
-    return new Runtime(options, self, seeds, transport, report);
+    return new Runtime(options, { self, seeds, transport, priority }, report);
   }
 
   private constructor(
     options: RuntimeOptions,
-    self: Address,
-    seeds: readonly Address[],
-    transport: SocketTransport,
+    parts: {
+      self: Address;
+      seeds: readonly Address[];
+      transport: SocketTransport;
+      priority: PriorityOutcome;
+    },
     report: (report: Report) => void,
   ) {
+    const { self, seeds, transport } = parts;
+    this.#priority = parts.priority;
     this.#transport = transport;
     this.#self = self;
     this.#family = this.#self.addr.length === 4 ? 4 : 6;
@@ -112,7 +125,7 @@ export class Runtime {
       report({ kind: 'event', event, members: this.members() });
     });
     memberlist.start();
-    report({ kind: 'started', port: transport.port, members: this.members() });
+    report({ kind: 'started', port: transport.port, members: this.members(), pid: process.pid });
     void this.#syncFirst(options.seeds, Date.now() + options.joinTimeoutMs).then((synced) =>
       report({ kind: 'synced', synced }),
     );
@@ -143,7 +156,12 @@ export class Runtime {
 
   stats(): MembershipStats {
     const memberlist = this.#memberlist.stats();
-    return { transport: this.#transport.stats(), memberlist, healthScore: this.#memberlist.healthScore };
+    return {
+      transport: this.#transport.stats(),
+      memberlist,
+      healthScore: this.#memberlist.healthScore,
+      threadPriority: this.#priority,
+    };
   }
 
   /** True once a join reached a seed (or there is none to reach); false when the deadline passes first. */
