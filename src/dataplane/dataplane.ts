@@ -10,6 +10,7 @@ import { formatIp, parseMac } from '../ether/index.ts';
 import type { InterfaceState } from './interfaces.ts';
 import type { GroupMemberships, Responder } from '../native/index.ts';
 import type { DataplaneComponents, Timer } from './ports.ts';
+import { AnnouncementPacer, type PacerCounters } from './pacer.ts';
 
 export interface DataplaneOptions {
   /** When to send the gratuitous ARP / unsolicited NA after gaining an address, in ms from the gain. */
@@ -20,7 +21,14 @@ export interface DataplaneOptions {
   readonly conflictReannounceMs: number;
   /** Interface name prefixes never chosen automatically. */
   readonly excludedInterfaces?: readonly string[];
+  /**
+   * Announcement frames per second, at most (gratuitous ARP request and reply count two): a burst of
+   * gains goes out paced and in a fair order (AnnouncementPacer). Default 2,000.
+   */
+  readonly announceRate?: number;
 }
+
+export const DEFAULT_ANNOUNCE_RATE = 2000;
 
 export const DEFAULT_DATAPLANE_OPTIONS: DataplaneOptions = {
   announceScheduleMs: [0, 500, 1000, 2000],
@@ -48,10 +56,14 @@ export class Dataplane {
   #groups: GroupMemberships | undefined;
   #refreshTimer: Timer | undefined;
   #closed = false;
+  readonly #pacer: AnnouncementPacer;
 
   constructor(components: DataplaneComponents, options: DataplaneOptions = DEFAULT_DATAPLANE_OPTIONS) {
     this.#components = components;
     this.#options = options;
+    this.#pacer = new AnnouncementPacer(components.clock, {
+      framesPerSecond: options.announceRate ?? DEFAULT_ANNOUNCE_RATE,
+    });
     this.#interfaces = components.readInterfaces();
     this.#scheduleRefresh();
   }
@@ -101,10 +113,16 @@ export class Dataplane {
     return [...totals.values()];
   }
 
+  /** Announcements waiting, frames sent, sends retried (socket buffer full) and frames given up on. */
+  announceCounters(): PacerCounters {
+    return this.#pacer.counters();
+  }
+
   /** Stops answering everything at once, then releases sockets and timers. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pacer.close();
     if (this.#refreshTimer) this.#components.clock.clearTimeout(this.#refreshTimer);
     for (const binding of [...this.#applied.values()]) this.#unbind(binding);
     this.#groups?.close();
@@ -177,21 +195,28 @@ export class Dataplane {
   #announce(binding: Binding, kind: AnnouncementKind, scheduleMs: readonly number[]): void {
     const key = bindingKey(binding.ifname, binding.ip);
     const { clock } = this.#components;
-    const timers = scheduleMs.map((delay) =>
-      clock.setTimeout(() => this.#sendAnnouncement(binding, kind), delay),
+    const timers = scheduleMs.map((delay, round) =>
+      clock.setTimeout(() => this.#sendAnnouncement(binding, kind, round), delay),
     );
     this.#pending.set(key, [...(this.#pending.get(key) ?? []), ...timers]);
   }
 
-  #sendAnnouncement(binding: Binding, kind: AnnouncementKind): void {
-    const open = this.#open.get(binding.ifname);
-    if (!open || !this.#applied.has(bindingKey(binding.ifname, binding.ip))) return;
-    try {
-      for (const frame of announcementFrames(binding.ip, open.mac)) open.responder.send(frame);
-      this.#components.events?.announced(binding.ip, binding.ifname, kind);
-    } catch (err) {
-      this.#components.logger.warn(`announcement of ${binding.ip} on ${binding.ifname} failed`, err);
-    }
+  /** Queues the announcement; its frames are built when the pacer gets to it, with the MAC of then. */
+  #sendAnnouncement(binding: Binding, kind: AnnouncementKind, round: number): void {
+    const key = bindingKey(binding.ifname, binding.ip);
+    let open: OpenInterface | undefined;
+    this.#pacer.enqueue({
+      round,
+      frames: () => {
+        open = this.#open.get(binding.ifname);
+        if (!open || this.#applied.get(key) !== binding) return undefined;
+        return announcementFrames(binding.ip, open.mac);
+      },
+      send: (frame) => open?.responder.send(frame),
+      sent: () => this.#components.events?.announced(binding.ip, binding.ifname, kind),
+      failed: (err) =>
+        this.#components.logger.warn(`announcement of ${binding.ip} on ${binding.ifname} failed`, err),
+    });
   }
 
   #onConflict(ifname: string, frame: Buffer): void {

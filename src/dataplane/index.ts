@@ -6,9 +6,16 @@
  * @example
  *   const dataplane = new Dataplane({ native, readInterfaces, clock: systemClock, logger });
  *   dataplane.apply([{ ip: '192.0.2.10', interfaces: undefined, service: 'default/web' }]);
+ *   dataplane.announceCounters(); // { queued, framesSent, retries, framesDropped }: paced at announceRate
  *   dataplane.close();
  */
-export { Dataplane, DEFAULT_DATAPLANE_OPTIONS, type DataplaneOptions } from './dataplane.ts';
+export {
+  Dataplane,
+  DEFAULT_ANNOUNCE_RATE,
+  DEFAULT_DATAPLANE_OPTIONS,
+  type DataplaneOptions,
+} from './dataplane.ts';
+export { AnnouncementPacer, type PacedAnnouncement, type PacerCounters, type PacerOptions } from './pacer.ts';
 export { type DesiredAddress, type Binding } from './bindings.ts';
 export {
   readInterfaces,

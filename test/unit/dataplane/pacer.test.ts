@@ -1,0 +1,163 @@
+import { constants } from 'node:os';
+import { AnnouncementPacer, type PacedAnnouncement } from '../../../src/dataplane/index.ts';
+import type { Clock, Timer } from '../../../src/dataplane/index.ts';
+import { NativeError } from '../../../src/native/index.ts';
+
+/** A clock that moves only when told; timers fire in time order. */
+class ManualClock implements Clock {
+  time = 0;
+  #timers: { at: number; seq: number; fn: () => void; unref: () => undefined }[] = [];
+  #seq = 0;
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { at: this.time + Math.max(0, ms), seq: this.#seq++, fn, unref: () => undefined };
+    this.#timers.push(timer);
+    return timer;
+  }
+
+  clearTimeout(timer: Timer): void {
+    this.#timers = this.#timers.filter((t) => t !== timer);
+  }
+
+  /** Runs every timer due up to now + ms, moving the time to each. */
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const next = [...this.#timers].sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (next === undefined || next.at > end) break;
+      this.#timers = this.#timers.filter((t) => t !== next);
+      this.time = next.at;
+      next.fn();
+    }
+    this.time = end;
+  }
+}
+
+interface SentFrame {
+  at: number;
+  ip: string;
+  round: number;
+}
+
+function announcement(
+  clock: ManualClock,
+  log: SentFrame[],
+  ip: string,
+  round: number,
+  frames = 2,
+  send: (frame: Buffer) => void = () => undefined,
+): PacedAnnouncement & { done: boolean; error: unknown } {
+  const state = {
+    round,
+    done: false,
+    error: undefined as unknown,
+    frames: () => Array.from({ length: frames }, () => Buffer.from(ip)),
+    send: (frame: Buffer) => {
+      send(frame);
+      log.push({ at: clock.now(), ip, round });
+    },
+    sent: () => (state.done = true),
+    failed: (error: unknown) => (state.error = error),
+  };
+  return state;
+}
+
+const ips = Array.from({ length: 1000 }, (_, i) => `2001:db8::${(i + 1).toString(16)}`);
+
+describe('AnnouncementPacer', () => {
+  test('1,000 IPs gained at once: every first announcement before any repeat, at the rate set', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 2000 });
+    const items = ips.map((ip) => announcement(clock, log, ip, 0));
+    items.forEach((item) => pacer.enqueue(item));
+    // Repeats come due (the gain schedule) while the first round is still going out.
+    clock.advance(500);
+    const repeats = ips.map((ip) => announcement(clock, log, ip, 1));
+    repeats.forEach((item) => pacer.enqueue(item));
+    clock.advance(5000);
+    expect(log).toHaveLength(4000);
+    const lastFirst = log.findLastIndex((frame) => frame.round === 0);
+    const firstRepeat = log.findIndex((frame) => frame.round === 1);
+    expect(lastFirst).toBeLessThan(firstRepeat);
+    // First round in the order gained (round-robin over IPs, not one IP's repeats back to back).
+    expect([...new Set(log.filter((f) => f.round === 0).map((f) => f.ip))]).toEqual(ips);
+    // 2,000 first-round frames at 2,000/s: the last of them about 1 s after the gain.
+    expect(log[lastFirst]?.at).toBeGreaterThanOrEqual(985);
+    expect(log[lastFirst]?.at).toBeLessThanOrEqual(1000);
+    // No window of 100 ms carries more than 10 ms of burst over the rate.
+    for (let start = 0; start < 2000; start += 10) {
+      const inWindow = log.filter((f) => f.at >= start && f.at < start + 100).length;
+      expect(inWindow).toBeLessThanOrEqual(200 + 20);
+    }
+    expect(items.every((item) => item.done) && repeats.every((item) => item.done)).toBe(true);
+    expect(pacer.counters()).toEqual({ queued: 0, framesSent: 4000, retries: 0, framesDropped: 0 });
+  });
+
+  test('ENOBUFS leaves the frame at the head and retries it: nothing lost, nothing reordered', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 100_000, retryMs: 1 });
+    let refusals = 0;
+    const full = (): void => {
+      // The socket is full for three attempts in every ten.
+      if (refusals++ % 10 < 3) throw new NativeError('sendto', constants.errno.ENOBUFS, 'eth0', 'no buffer');
+    };
+    const items = ips.slice(0, 100).map((ip) => announcement(clock, log, ip, 0, 2, full));
+    items.forEach((item) => pacer.enqueue(item));
+    clock.advance(1000);
+    expect(log.map((f) => f.ip)).toEqual(ips.slice(0, 100).flatMap((ip) => [ip, ip]));
+    const counters = pacer.counters();
+    expect(counters.framesSent).toBe(200);
+    expect(counters.framesDropped).toBe(0);
+    expect(counters.retries).toBeGreaterThan(50);
+  });
+
+  test('a frame the socket keeps refusing is dropped and counted after maxAttempts; others go on', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 1000, maxAttempts: 3, retryMs: 1 });
+    const down = new NativeError('sendto', constants.errno.ENETDOWN, 'eth0', 'down');
+    const stuck = announcement(clock, log, '192.0.2.1', 0, 2, () => {
+      throw new NativeError('sendto', constants.errno.ENOBUFS, 'eth0', 'no buffer');
+    });
+    const broken = announcement(clock, log, '192.0.2.2', 0, 1, () => {
+      throw down;
+    });
+    const fine = announcement(clock, log, '192.0.2.3', 0);
+    [stuck, broken, fine].forEach((item) => pacer.enqueue(item));
+    clock.advance(100);
+    expect(stuck.error).toBeInstanceOf(NativeError);
+    expect(broken.error).toBe(down);
+    expect(fine.done).toBe(true);
+    expect(pacer.counters()).toEqual({ queued: 0, framesSent: 2, retries: 2, framesDropped: 3 });
+  });
+
+  test('an announcement no longer wanted when its turn comes sends nothing', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 10 });
+    const released = { ...announcement(clock, log, '192.0.2.9', 0), frames: () => undefined };
+    pacer.enqueue(announcement(clock, log, '192.0.2.1', 0));
+    pacer.enqueue(released);
+    clock.advance(1000);
+    expect(log.map((f) => f.ip)).toEqual(['192.0.2.1', '192.0.2.1']);
+    expect(pacer.counters().queued).toBe(0);
+  });
+
+  test('close drops what waits', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 10, burst: 1 });
+    ips.slice(0, 5).forEach((ip) => pacer.enqueue(announcement(clock, log, ip, 0)));
+    clock.advance(150);
+    pacer.close();
+    clock.advance(10_000);
+    expect(log.length).toBe(2);
+    expect(pacer.counters().queued).toBe(0);
+  });
+});
