@@ -11,9 +11,9 @@ import { renderExplanation, renderStatus } from './render.ts';
 import { fetchClusterRows, fetchSpeakerStatus, rowsFromSpeakers, type SpeakerStatus } from './sources.ts';
 
 export const INSPECT_USAGE = `Usage:
-  l2speaker status (--speaker URL ... | --kubeconfig FILE) [--json]
+  l2speaker status (--speaker URL ... | --kubeconfig FILE [--namespace NS]) [--json]
       services, IPs, owner node and interfaces: from speakers' /status (repeat --speaker for each
-      node) or from the cluster's ServiceL2Status objects
+      node) or from the ServiceL2Status objects in the speakers' namespace (default metallb-system)
   l2speaker explain NAMESPACE/SERVICE (--config FILE | --kubeconfig FILE) [--speaker URL] [options]
       for every node: may it announce the service, and why not
       --speaker URL          live members and election mode from this speaker's /status (without it
@@ -21,6 +21,8 @@ export const INSPECT_USAGE = `Usage:
       --election MODE        auto (default: the speaker's mode, else ring), ring or metallb
       --ignore-exclude-lb    as the speaker's flag
       --lb-class CLASS       the load balancer class the speakers serve
+      --namespace NS         the speakers' namespace (IPAddressPools, L2Advertisements; default
+                             metallb-system)
       --json                 the explanation as JSON
 `;
 
@@ -35,8 +37,8 @@ export interface CommandResult {
   readonly code: number;
 }
 
-/** Reads the cluster's model; src/k8s provides it (readClusterModel). */
-export type ClusterModelReader = (kubeconfig: string, opts: { loadBalancerClass?: string }) => Promise<Model>;
+/** Reads the cluster's model (src/k8s readClusterModel), pools and advertisements from `namespace`. */
+export type ClusterModelReader = (kubeconfig: string, namespace: string) => Promise<Model>;
 
 function parse(argv: readonly string[], positionals: number) {
   try {
@@ -49,6 +51,7 @@ function parse(argv: readonly string[], positionals: number) {
         election: { type: 'string', default: 'auto' },
         'ignore-exclude-lb': { type: 'boolean', default: false },
         'lb-class': { type: 'string' },
+        namespace: { type: 'string', default: 'metallb-system' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -70,7 +73,7 @@ export async function statusCommand(argv: readonly string[]): Promise<CommandRes
   const rows =
     values.kubeconfig === undefined
       ? rowsFromSpeakers(await Promise.all(values.speaker.map(fetchSpeakerStatus)))
-      : await fetchClusterRows(readKubeTarget(values.kubeconfig));
+      : await fetchClusterRows(readKubeTarget(values.kubeconfig), values.namespace);
   return { output: values.json ? `${JSON.stringify(rows, null, 2)}\n` : renderStatus(rows), code: 0 };
 }
 
@@ -83,7 +86,7 @@ function electionMode(requested: string, speaker: SpeakerStatus | undefined): El
 
 export async function explainCommand(
   argv: readonly string[],
-  loadClusterModelReader: () => Promise<ClusterModelReader | undefined>,
+  loadClusterModelReader: () => Promise<ClusterModelReader>,
 ): Promise<CommandResult> {
   const { values, positionals } = parse(argv, 1);
   const service = positionals[0] ?? '';
@@ -96,12 +99,7 @@ export async function explainCommand(
     throw new InspectUsageError('explain needs --config FILE or --kubeconfig FILE');
   else {
     const readClusterModel = await loadClusterModelReader();
-    if (readClusterModel === undefined)
-      throw new InspectUsageError('--kubeconfig: this build cannot read the cluster model (src/k8s)');
-    model = await readClusterModel(
-      values.kubeconfig,
-      lbClass === undefined ? {} : { loadBalancerClass: lbClass },
-    );
+    model = await readClusterModel(values.kubeconfig, values.namespace);
   }
 
   const speakers = await Promise.all(values.speaker.map(fetchSpeakerStatus));

@@ -10,23 +10,10 @@ import {
   type ClusterModelReader,
 } from './cli.ts';
 
-/** src/k8s's readClusterModel, or undefined in a build without Kubernetes mode. */
-async function clusterModelReader(): Promise<ClusterModelReader | undefined> {
-  const entry = new URL('../k8s/index.ts', import.meta.url).href;
-  let k8s: { readClusterModel?: unknown };
-  try {
-    k8s = (await import(entry)) as { readClusterModel?: unknown };
-  } catch (err) {
-    if (
-      (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
-      String(err).includes(entry.slice(7))
-    )
-      return undefined;
-    throw err;
-  }
-  return typeof k8s.readClusterModel === 'function'
-    ? (k8s.readClusterModel as ClusterModelReader)
-    : undefined;
+/** src/k8s's one-shot list of the cluster, loaded only when asked for (it brings the Kubernetes client). */
+async function clusterModelReader(): Promise<ClusterModelReader> {
+  const { loadKubeConfig, readClusterModel } = await import('../k8s/index.ts');
+  return async (kubeconfig, namespace) => readClusterModel(await loadKubeConfig(kubeconfig), { namespace });
 }
 
 async function main(argv: readonly string[]): Promise<number> {

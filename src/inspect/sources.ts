@@ -102,9 +102,10 @@ export function rowsFromCluster(
   });
 }
 
-/** Every ServiceL2Status (all namespaces) and every Service. @throws KubeGetError */
-export async function fetchClusterRows(target: KubeTarget): Promise<StatusRow[]> {
-  const statuses = (await kubeGet(target, '/apis/metallb.io/v1beta1/servicel2statuses')) as {
+/** The ServiceL2Statuses of the speakers' namespace, and every Service. @throws KubeGetError */
+export async function fetchClusterRows(target: KubeTarget, namespace: string): Promise<StatusRow[]> {
+  const path = `/apis/metallb.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/servicel2statuses`;
+  const statuses = (await kubeGet(target, path)) as {
     items?: L2StatusObject[];
   };
   const services = (await kubeGet(target, '/api/v1/services')) as { items?: ServiceObject[] };

@@ -3,7 +3,10 @@
  * strict field validation, first as a server-side dry run, then for real; and the l2speaker
  * ServiceAccount's own token holds exactly the permissions the speaker needs.
  */
+import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { kubeExpect, kubeRequest, startApiServer, type ApiServer, type KubeAccess } from './server.ts';
 import {
   applyManifest,
@@ -120,10 +123,11 @@ test('the DaemonSet as stored: host network, NET_RAW only, read-only, identity f
 
 describe('the l2speaker ServiceAccount token', () => {
   let speaker: KubeAccess;
+  let speakerKubeconfig: string;
 
   beforeAll(async () => {
     if (server === undefined) throw new Error('API server not started');
-    speaker = (await speakerAccess(server)).access;
+    ({ access: speaker, kubeconfig: speakerKubeconfig } = await speakerAccess(server));
     for (const name of ['memberlist', 'other'])
       await kubeExpect(admin, [201, 409], 'POST', `/api/v1/namespaces/${SPEAKER_NAMESPACE}/secrets`, {
         metadata: { name },
@@ -265,5 +269,79 @@ describe('the l2speaker ServiceAccount token', () => {
       message: 'announcing from node "node-a"',
       type: 'Normal',
     });
+  }, 60_000);
+
+  test('l2speaker status and explain read the cluster with its kubeconfig', async () => {
+    const repo = resolve(__dirname, '../..');
+    const run = (args: string[]) =>
+      promisify(execFile)(resolve(repo, 'node_modules/.bin/node'), [
+        resolve(repo, 'bin/l2speaker.js'),
+        ...args,
+      ]);
+    const post = (path: string, body: unknown) => kubeExpect(admin, [201, 409], 'POST', path, body);
+    await post('/api/v1/namespaces', { metadata: { name: 'shop' } });
+    for (const name of ['node-a', 'node-b'])
+      await post('/api/v1/nodes', { metadata: { name, labels: name === 'node-b' ? { zone: 'b' } : {} } });
+    await post(`/apis/metallb.io/v1beta1/namespaces/${ns}/ipaddresspools`, {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'lan' },
+      spec: { addresses: ['192.0.2.0/24'] },
+    });
+    await post(`/apis/metallb.io/v1beta1/namespaces/${ns}/l2advertisements`, {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'L2Advertisement',
+      metadata: { name: 'zone-b' },
+      spec: { nodeSelectors: [{ matchLabels: { zone: 'b' } }] },
+    });
+    await post('/api/v1/namespaces/shop/services', {
+      metadata: { name: 'web' },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }], ipFamilies: ['IPv6'] },
+    });
+    await kubeExpect(
+      admin,
+      [200],
+      'PATCH',
+      '/api/v1/namespaces/shop/services/web/status',
+      { status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } },
+      'application/merge-patch+json',
+    );
+    const l2status = `/apis/metallb.io/v1beta1/namespaces/${ns}/servicel2statuses`;
+    await post(l2status, {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'ServiceL2Status',
+      metadata: { name: 'l2-web' },
+    });
+    const status = {
+      node: 'node-b',
+      serviceName: 'web',
+      serviceNamespace: 'shop',
+      interfaces: [{ name: 'eth0' }],
+    };
+    await kubeExpect(
+      admin,
+      [200],
+      'PATCH',
+      `${l2status}/l2-web/status`,
+      { status },
+      'application/merge-patch+json',
+    );
+
+    const table = await run(['status', '--kubeconfig', speakerKubeconfig]);
+    expect(table.stdout).toBe(
+      'SERVICE   IPS         NODE    INTERFACES\nshop/web  192.0.2.10  node-b  eth0\n',
+    );
+    const explained = await run(['explain', 'shop/web', '--kubeconfig', speakerKubeconfig]);
+    expect(explained.stdout).toBe(
+      [
+        'No --speaker: every known node is taken as a live member.',
+        'shop/web (192.0.2.10), election ring: announced by node-b',
+        '',
+        'NODE    ELIGIBLE  WHY',
+        'node-a  no        node-selector: no L2Advertisement for its IPs selects this node',
+        'node-b  owner     -',
+        '',
+      ].join('\n'),
+    );
   }, 60_000);
 });
