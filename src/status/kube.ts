@@ -39,3 +39,4 @@ export function startStatusPublisher(options: StartStatusPublisherOptions): Stat
 }
 
 export { kubeStatusApi, type KubeStatusApiOptions } from './kube-api.ts';
+export type { StatusDesired, StatusPublisher, StatusStats, StatusTunables } from './index.ts';
