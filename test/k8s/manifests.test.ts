@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { parseOptions } from '../../src/speaker/index.ts';
 import { kubeExpect, kubeRequest, startApiServer, type ApiServer, type KubeAccess } from './server.ts';
 import {
   applyManifest,
@@ -119,6 +120,30 @@ test('the DaemonSet as stored: host network, NET_RAW only, read-only, identity f
     (p) => `${p.containerPort}/${p.protocol}`,
   );
   expect(ports.sort()).toEqual(['7472/TCP', '7946/TCP', '7946/UDP']);
+});
+
+test("the DaemonSet's arguments, as the kubelet expands them, are the speaker's flags", async () => {
+  const [daemonSet] = await readManifests('daemonset.yaml');
+  const container = (
+    daemonSet as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } }
+  ).spec.template.spec.containers[0];
+  const env: Record<string, string> = {
+    METALLB_NODE_NAME: 'node-a',
+    METALLB_NAMESPACE: 'metallb-system',
+    METALLB_POD_NAME: 'l2speaker-x7k2p',
+    METALLB_ML_BIND_ADDR: '192.0.2.11',
+  };
+  const args = (container?.args ?? []).map((arg) =>
+    arg.replace(/\$\((\w+)\)/g, (_, name: string) => env[name] ?? ''),
+  );
+  expect(parseOptions(args, {})).toMatchObject({
+    config: undefined,
+    nodeName: 'node-a',
+    kubernetes: { namespace: 'metallb-system', podName: 'l2speaker-x7k2p' },
+    metricsPort: 7472,
+    election: 'auto',
+    memberlist: { bindAddr: '192.0.2.11', bindPort: 7946, secretKeyPath: '/etc/ml_secret_key' },
+  });
 });
 
 describe('the l2speaker ServiceAccount token', () => {
