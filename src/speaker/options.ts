@@ -22,6 +22,8 @@ export interface SpeakerOptions {
   readonly election: 'auto' | 'ring' | 'metallb';
   /** Let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers announce. */
   readonly ignoreExcludeLb: boolean;
+  /** Gratuitous ARP / unsolicited NA frames per second at most, over a burst of gains (default 2000). */
+  readonly announceRate: number;
   /** memberlist; undefined bind address = no memberlist (this node is the only member). */
   readonly memberlist: MemberlistFlags | undefined;
 }
@@ -80,6 +82,9 @@ Options:
                                 (or an l2speaker asking for it) is a member
   --ignore-exclude-lb           let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers
                                 announce
+  --announce-rate N             announcement frames per second at most (default 2000): when many IPs
+                                move here at once, every IP's first announcement goes out before any
+                                repeat, paced so switches' control planes keep up
 
 Kubernetes mode:
   --namespace NS                the speaker's namespace: IPAddressPools, L2Advertisements, the
@@ -210,6 +215,7 @@ export function parseOptions(
         'ml-join-timeout-ms': { type: 'string' },
         election: { type: 'string', default: 'auto' },
         'ignore-exclude-lb': { type: 'boolean', default: false },
+        'announce-rate': { type: 'string', default: '2000' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -241,6 +247,7 @@ export function parseOptions(
     logLevel: parseLogLevel(values['log-level']),
     election: parseElection(values.election),
     ignoreExcludeLb: values['ignore-exclude-lb'],
+    announceRate: parseInteger('--announce-rate', values['announce-rate'], 1, 1_000_000),
     memberlist: parseMemberlist(values, env, kubernetesMode),
   };
 }

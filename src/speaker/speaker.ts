@@ -3,13 +3,19 @@
  * plane (and status in Kubernetes mode), with the HTTP endpoints beside it.
  */
 import { chooseMode, modeChange, type ElectionMode } from '../election/index.ts';
-import { Dataplane, readInterfaces, systemClock, type DesiredAddress } from '../dataplane/index.ts';
+import {
+  Dataplane,
+  DEFAULT_DATAPLANE_OPTIONS,
+  readInterfaces,
+  systemClock,
+  type DesiredAddress,
+} from '../dataplane/index.ts';
 import { createMetrics, startHttpServer, type FrameCount } from '../metrics/index.ts';
 import { openGroupMemberships, openResponder } from '../native/index.ts';
 import { standaloneInputs } from './inputs.ts';
 import { kubernetesInputs } from './kubernetes.ts';
 import type { SpeakerOptions } from './options.ts';
-import { plan } from './plan.ts';
+import { createPlanner } from './planner.ts';
 import type winston from 'winston';
 
 export interface Speaker {
@@ -72,20 +78,24 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
       ? await standaloneInputs(options.config, options, logger, metrics)
       : await kubernetesInputs(options, logger);
   const { cluster } = inputs;
-  const dataplane = new Dataplane({
-    native: { openResponder, openGroupMemberships },
-    // MetalLB's excludel2: an excluded interface is never used, even when an L2Advertisement names it.
-    readInterfaces: () => readInterfaces().filter((iface) => !inputs.excludesInterface(iface.name)),
-    clock: systemClock,
-    logger: logger.child({ component: 'dataplane' }),
-    events: {
-      announced: (ip, ifname, kind) => {
-        metrics.announcementsTotal.inc({ ip, interface: ifname, kind });
-        metrics.layer2GratuitousSent.inc({ ip });
+  const planner = createPlanner();
+  const dataplane = new Dataplane(
+    {
+      native: { openResponder, openGroupMemberships },
+      // MetalLB's excludel2: an excluded interface is never used, even when an L2Advertisement names it.
+      readInterfaces: () => readInterfaces().filter((iface) => !inputs.excludesInterface(iface.name)),
+      clock: systemClock,
+      logger: logger.child({ component: 'dataplane' }),
+      events: {
+        announced: (ip, ifname, kind) => {
+          metrics.announcementsTotal.inc({ ip, interface: ifname, kind });
+          metrics.layer2GratuitousSent.inc({ ip });
+        },
+        conflict: (ip, ifname) => metrics.conflictsTotal.inc({ ip, interface: ifname }),
       },
-      conflict: (ip, ifname) => metrics.conflictsTotal.inc({ ip, interface: ifname }),
     },
-  });
+    { ...DEFAULT_DATAPLANE_OPTIONS, announceRate: options.announceRate },
+  );
   let desired: DesiredAddress[] = [];
   // A starting speaker announces nothing until membership is synced: it never claims what it does not own.
   let synced = false;
@@ -108,11 +118,16 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     if (change) logger.warn('election mode switched', change);
     mode = nextMode;
     const liveMembers = members.map((m) => m.name);
-    const result = plan(inputs.model(), { name: options.nodeName, labels: options.nodeLabels }, liveMembers, {
-      mode,
-      ignoreExcludeLb: options.ignoreExcludeLb,
-      loadBalancerClass: options.loadBalancerClass,
-    });
+    const result = planner.plan(
+      inputs.model(),
+      { name: options.nodeName, labels: options.nodeLabels },
+      liveMembers,
+      {
+        mode,
+        ignoreExcludeLb: options.ignoreExcludeLb,
+        loadBalancerClass: options.loadBalancerClass,
+      },
+    );
     // Logged when the set of refusals changes, not on every replan.
     const refused = JSON.stringify(result.refused);
     if (refused !== refusals && result.refused.length > 0)

@@ -11,8 +11,17 @@ describe('parseOptions', () => {
       logLevel: 'info',
       election: 'auto',
       ignoreExcludeLb: false,
+      announceRate: 2000,
       memberlist: undefined,
     });
+  });
+  test('--announce-rate: frames per second, a positive integer', () => {
+    expect(
+      parseOptions(['--config', 'c', '--node-name', 'n', '--announce-rate', '500'], {})?.announceRate,
+    ).toBe(500);
+    expect(() => parseOptions(['--config', 'c', '--node-name', 'n', '--announce-rate', '0'], {})).toThrow(
+      '--announce-rate',
+    );
   });
   test('memberlist flags, with MetalLB environment fallbacks', () => {
     const options = parseOptions(
