@@ -26,7 +26,14 @@ export { reconcile, desiredStatus, immutableMismatch, statusEquals } from './rec
 export type { ReconcileInput, ReconcileResult } from './reconcile.ts';
 export { objectName, statusLabels, serviceOf, parseServiceKey, isValidObjectName } from './names.ts';
 export { LABEL_NODE, LABEL_SERVICE_NAME, LABEL_SERVICE_NAMESPACE, MAX_NAME_LENGTH } from './names.ts';
-export { StatusApiError, StatusOptionError, kindOfStatus, parseRetryAfter, isServerDown } from './errors.ts';
+export {
+  StatusApiError,
+  StatusOptionError,
+  kindOfStatus,
+  parseRetryAfter,
+  isServerDown,
+  toStatusApiError,
+} from './errors.ts';
 export type { ApiErrorKind } from './errors.ts';
 export { DEFAULT_TUNABLES, resolveTunables } from './options.ts';
 export type { StatusTunables } from './options.ts';

@@ -15,7 +15,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { StatusApiError, kindOfStatus, parseRetryAfter } from './errors.ts';
+import { toStatusApiError, type StatusApiError } from './errors.ts';
 import { LABEL_SERVICE_NAME } from './names.ts';
 import type {
   L2Status,
@@ -60,39 +60,6 @@ export function fromRaw(raw: RawObject): StatusObject {
           },
         }),
   };
-}
-
-function detailOf(body: unknown): string {
-  if (typeof body === 'object' && body !== null && 'message' in body) return String(body.message);
-  return typeof body === 'string' ? body.slice(0, 500) : (JSON.stringify(body)?.slice(0, 500) ?? '');
-}
-
-/** Any failure of client-node (HTTP answer, timeout, connection error) as a StatusApiError. */
-export function toStatusApiError(err: unknown, operation: string, target: string): StatusApiError {
-  if (err instanceof StatusApiError) return err;
-  if (err instanceof ApiException) {
-    const headers = (err.headers ?? {}) as Record<string, string>;
-    return new StatusApiError(kindOfStatus(err.code, operation), operation, target, detailOf(err.body), {
-      httpStatus: err.code,
-      retryAfterMs: parseRetryAfter(headers['retry-after'], Date.now()),
-      cause: err,
-    });
-  }
-  const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof statusCode === 'number')
-    return new StatusApiError(kindOfStatus(statusCode, operation), operation, target, String(err), {
-      httpStatus: statusCode,
-      cause: err,
-    });
-  const cause = (err as { cause?: { code?: unknown; message?: string } } | null)?.cause;
-  const detail = [String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
-  const name = (err as { name?: unknown } | null)?.name;
-  const network =
-    name === 'TimeoutError' ||
-    name === 'AbortError' ||
-    typeof cause?.code === 'string' ||
-    (err instanceof TypeError && err.message === 'fetch failed');
-  return new StatusApiError(network ? 'unavailable' : 'other', operation, target, detail, { cause: err });
 }
 
 export interface KubeStatusApiOptions {

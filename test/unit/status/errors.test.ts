@@ -1,0 +1,103 @@
+import {
+  CircuitBreaker,
+  StatusApiError,
+  TokenBucket,
+  backoffMs,
+  parseRetryAfter,
+  resolveTunables,
+  StatusOptionError,
+  toStatusApiError,
+} from '../../../src/status/index.ts';
+
+describe('toStatusApiError: every client failure by kind', () => {
+  const apiException = (code: number, body: unknown, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`HTTP-Code: ${code}`), { code, body, headers });
+
+  test('HTTP answers of client-node (ApiException) by status, with the Status message', () => {
+    const body = JSON.stringify({
+      kind: 'Status',
+      message: 'status.node: Invalid value: "string": Value is immutable',
+    });
+    const invalid = toStatusApiError(apiException(422, body), 'patchStatus', 'l2-x');
+    expect(invalid).toMatchObject({
+      kind: 'invalid',
+      httpStatus: 422,
+      operation: 'patchStatus',
+      target: 'l2-x',
+    });
+    expect(invalid.message).toContain('Value is immutable');
+    expect(toStatusApiError(apiException(409, {}), 'create', 'n').kind).toBe('alreadyExists');
+    expect(toStatusApiError(apiException(409, {}), 'delete', 'n').kind).toBe('conflict');
+    expect(toStatusApiError(apiException(404, {}), 'delete', 'n').kind).toBe('notFound');
+    expect(toStatusApiError(apiException(403, {}), 'create', 'n').kind).toBe('forbidden');
+    expect(toStatusApiError(apiException(503, {}), 'create', 'n').kind).toBe('serverError');
+    const throttled = toStatusApiError(apiException(429, {}, { 'retry-after': '7' }), 'create', 'n');
+    expect(throttled).toMatchObject({ kind: 'throttled', retryAfterMs: 7_000 });
+  });
+
+  test('the watch’s status code, timeouts and connection errors; a bug is not a down server', () => {
+    expect(toStatusApiError(Object.assign(new Error('Gone'), { statusCode: 410 }), 'watch', '').kind).toBe(
+      'other',
+    );
+    expect(toStatusApiError(new DOMException('timed out', 'TimeoutError'), 'create', 'n').kind).toBe(
+      'unavailable',
+    );
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
+    const error = toStatusApiError(refused, 'create', 'n');
+    expect(error).toMatchObject({ kind: 'unavailable', httpStatus: undefined });
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.cause).toBe(refused);
+    expect(toStatusApiError(new TypeError('x.toPromise is not a function'), 'watch', '').kind).toBe('other');
+    const typed = new StatusApiError('conflict', 'delete', 'n', 'x');
+    expect(toStatusApiError(typed, 'create', 'm')).toBe(typed);
+  });
+
+  test('Retry-After in seconds or as a date', () => {
+    expect(parseRetryAfter('2', 0)).toBe(2_000);
+    expect(parseRetryAfter(new Date(60_000).toUTCString(), 0)).toBe(60_000);
+    expect(parseRetryAfter(undefined, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});
+
+describe('limits', () => {
+  test('backoff doubles to its cap, jittered within [d/2, d]', () => {
+    expect([1, 2, 3, 10].map((n) => backoffMs(n, 200, 1_000, () => 1))).toEqual([200, 400, 800, 1_000]);
+    expect(backoffMs(3, 200, 1_000, () => 0)).toBe(400);
+  });
+
+  test('token bucket: burst, then one token per 1/rate', () => {
+    const bucket = new TokenBucket(10, 2, 0);
+    bucket.take(0);
+    bucket.take(0);
+    expect(bucket.waitMs(0)).toBe(100);
+    expect(bucket.waitMs(100)).toBe(0);
+  });
+
+  test('breaker: opens after the threshold, probes spaced start to start, closes on any answer', () => {
+    const breaker = new CircuitBreaker({ threshold: 2, probeBaseMs: 2_000, probeMaxMs: 8_000 }, () => 0);
+    expect(breaker.down(0)).toBe(false);
+    expect(breaker.down(0)).toBe(true);
+    expect(breaker.probeDueAtMs()).toBe(2_000);
+    const starts: number[] = [];
+    let now = 2_000;
+    for (let i = 0; i < 5; i++) {
+      starts.push(now);
+      breaker.beginProbe(now);
+      expect(breaker.probeDueAtMs()).toBeUndefined();
+      breaker.probeFailed();
+      now = breaker.probeDueAtMs() ?? Infinity;
+    }
+    expect(starts).toEqual([2_000, 6_000, 14_000, 22_000, 30_000]);
+    expect(breaker.answered()).toBe(true);
+    expect(breaker.isOpen).toBe(false);
+  });
+
+  test('tunables: defaults filled in, nonsense refused with the field named', () => {
+    expect(resolveTunables({ resyncMs: 1_000 })).toMatchObject({ resyncMs: 1_000, ratePerSecond: 20 });
+    expect(() => resolveTunables({ concurrency: 0 })).toThrow(StatusOptionError);
+    expect(() => resolveTunables({ peerGraceMs: -1 })).toThrow(/peerGraceMs/);
+  });
+});
