@@ -5,14 +5,14 @@
  */
 import type winston from 'winston';
 import { StatusApiError, isServerDown } from './errors.ts';
-import { backoffMs } from './limits.ts';
 import { objectName, parseServiceKey } from './names.ts';
 import { ObservedObjects } from './observed.ts';
 import { resolveTunables, type ResolvedTunables, type StatusTunables } from './options.ts';
 import { WriteQueue, type NextRequest } from './queue.ts';
 import { reconcile, type ReconcileResult } from './reconcile.ts';
 import { StatusCounters, type StatusStats } from './stats.ts';
-import type { Clock, StatusApi, StatusDesired, StatusObject, StatusWatch, Timer } from './types.ts';
+import type { Clock, StatusApi, StatusDesired, StatusObject, Timer } from './types.ts';
+import { WatchKeeper } from './watch-keeper.ts';
 import { Writer } from './writer.ts';
 
 export interface StatusPublisher {
@@ -50,13 +50,9 @@ class Publisher implements StatusPublisher {
   private readonly counters = new StatusCounters();
   private readonly queue: WriteQueue;
   private readonly writer: Writer;
-  private readonly watch: StatusWatch;
+  private readonly watch: WatchKeeper;
   private synced = false;
   private closed = false;
-  private watchFailures = 0;
-  /** The watch failed while the API server is down: it restarts when the breaker closes. */
-  private watchAwaitsServer = false;
-  private watchTimer: Timer | undefined;
   private resyncTimer: Timer | undefined;
   private readonly tunables: ResolvedTunables;
   private readonly random: () => number;
@@ -91,13 +87,26 @@ class Publisher implements StatusPublisher {
       failed: (service, error) => this.keyFailed(service, error),
       succeeded: (service) => this.keyRecovered(service),
     });
-    this.watch = parts.api.watch({
+    const watch = parts.api.watch({
       onSync: (objects) => this.onSync(objects),
       onUpsert: (object) => this.touch(this.observed.upsert(object), true),
       onDelete: (object) => this.touch(this.observed.remove(object), true),
-      onError: (error) => this.watchFailed(error),
+      onError: (error) => this.watch.failed(error),
     });
-    this.startWatch();
+    this.watch = new WatchKeeper({
+      watch,
+      clock: parts.clock,
+      random: this.random,
+      logger: parts.logger,
+      counters: this.counters,
+      baseMs: t.watchRestartBaseMs,
+      maxMs: t.watchRestartMaxMs,
+      serverDown: (error) => {
+        this.queue.reportDown(error);
+        return this.queue.breakerOpen;
+      },
+    });
+    this.watch.start();
     this.scheduleResync();
   }
 
@@ -134,7 +143,6 @@ class Publisher implements StatusPublisher {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.watchTimer?.cancel();
     this.resyncTimer?.cancel();
     await this.queue.close(1_000);
     await this.watch.stop();
@@ -180,7 +188,7 @@ class Publisher implements StatusPublisher {
   }
 
   private touch(services: Iterable<string>, fromWatch: boolean): void {
-    if (fromWatch) this.watchHealthy();
+    if (fromWatch) this.watch.healthy();
     if (!this.synced || this.closed) return;
     for (const service of services) {
       const { ops, recheckAtMs } = this.plan(service);
@@ -193,52 +201,9 @@ class Publisher implements StatusPublisher {
     const touched = this.observed.replaceAll(objects);
     const first = !this.synced;
     this.synced = true;
-    this.watchHealthy();
+    this.watch.healthy();
     if (first) this.checkAll();
     else this.touch(touched, false);
-  }
-
-  private startWatch(): void {
-    if (this.closed) return;
-    this.counters.watchStarts++;
-    this.counters.requests++;
-    this.watch.start().then(
-      () => undefined,
-      (err: unknown) =>
-        this.watchFailed(
-          err instanceof StatusApiError
-            ? err
-            : new StatusApiError('other', 'list', '', String(err), { cause: err }),
-        ),
-    );
-  }
-
-  private watchFailed(error: StatusApiError): void {
-    if (this.closed) return;
-    this.counters.watchErrors++;
-    if (this.watchFailures === 0)
-      this.parts.logger.warn('ServiceL2Status watch failed, restarting with backoff', {
-        error: error.message,
-        kind: error.kind,
-      });
-    this.watchFailures++;
-    this.queue.reportDown(error);
-    this.watchTimer?.cancel();
-    if (this.queue.breakerOpen) {
-      this.watchAwaitsServer = true;
-      return;
-    }
-    const { watchRestartBaseMs: base, watchRestartMaxMs: max } = this.tunables;
-    this.watchTimer = this.parts.clock.setTimer(
-      () => this.startWatch(),
-      backoffMs(this.watchFailures, base, max, this.random),
-    );
-  }
-
-  private watchHealthy(): void {
-    if (this.watchFailures === 0) return;
-    this.watchFailures = 0;
-    this.parts.logger.info('ServiceL2Status watch recovered');
   }
 
   private scheduleResync(): void {
@@ -259,10 +224,7 @@ class Publisher implements StatusPublisher {
       });
     } else {
       this.parts.logger.info('API server reachable again: status writes resumed');
-      if (this.watchAwaitsServer) {
-        this.watchAwaitsServer = false;
-        this.startWatch();
-      }
+      this.watch.serverBack();
     }
   }
 
