@@ -14,8 +14,12 @@ import {
   deployDir,
   objectPath,
   readManifests,
+  mayDo,
   speakerAccess,
+  SPEAKER_MUST_NOT,
   SPEAKER_NAMESPACE,
+  SPEAKER_NEEDS,
+  type AccessCheck,
   type Manifest,
 } from './service-account.ts';
 
@@ -160,90 +164,15 @@ describe('the l2speaker ServiceAccount token', () => {
       });
   }, 60_000);
 
-  interface Check {
-    verb: string;
-    resource: string;
-    group?: string;
-    namespace?: string;
-    name?: string;
-    subresource?: string;
-  }
-
-  async function allowed(check: Check): Promise<boolean> {
-    const res = await kubeExpect(
-      speaker,
-      [201],
-      'POST',
-      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-      {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { group: '', ...check } },
-      },
-    );
-    return (res.body as { status: { allowed: boolean } }).status.allowed;
-  }
-
-  const ns = SPEAKER_NAMESPACE;
-  const needed: Check[] = [
-    ...['list', 'watch'].flatMap((verb) => [
-      { verb, resource: 'services' },
-      { verb, resource: 'nodes' },
-      { verb, resource: 'endpointslices', group: 'discovery.k8s.io' },
-      { verb, resource: 'pods', namespace: ns },
-      { verb, resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
-      { verb, resource: 'l2advertisements', group: 'metallb.io', namespace: ns },
-      { verb, resource: 'secrets', namespace: ns, name: 'memberlist' },
-      { verb, resource: 'configmaps', namespace: ns, name: 'metallb-excludel2' },
-    ]),
-    { verb: 'get', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
-    { verb: 'get', resource: 'secrets', namespace: ns, name: 'memberlist' },
-    ...['create', 'delete', 'get', 'list', 'watch'].map((verb) => ({
-      verb,
-      resource: 'servicel2statuses',
-      group: 'metallb.io',
-      namespace: ns,
-    })),
-    ...['update', 'patch'].map((verb) => ({
-      verb,
-      resource: 'servicel2statuses',
-      subresource: 'status',
-      group: 'metallb.io',
-      namespace: ns,
-    })),
-    ...['create', 'patch'].flatMap((verb) => [
-      { verb, resource: 'events', namespace: 'shop' },
-      { verb, resource: 'events', group: 'events.k8s.io', namespace: 'shop' },
-    ]),
-  ];
-  const refused: Check[] = [
-    { verb: 'get', resource: 'secrets', namespace: ns, name: 'other' },
-    { verb: 'list', resource: 'secrets', namespace: ns },
-    { verb: 'list', resource: 'secrets' },
-    { verb: 'get', resource: 'configmaps', namespace: ns, name: 'kube-root-ca.crt' },
-    { verb: 'create', resource: 'services', namespace: 'shop' },
-    { verb: 'patch', resource: 'services', namespace: 'shop', subresource: 'status' },
-    { verb: 'patch', resource: 'nodes', name: 'node-a' },
-    { verb: 'delete', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
-    { verb: 'create', resource: 'pods', namespace: ns },
-    { verb: 'update', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
-    { verb: 'patch', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
-    { verb: 'create', resource: 'servicel2statuses', group: 'metallb.io', namespace: 'default' },
-    { verb: 'list', resource: 'ipaddresspools', group: 'metallb.io' },
-    { verb: 'create', resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
-    { verb: 'delete', resource: 'events', namespace: 'shop' },
-    { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
-  ];
-
   test('may do every verb the speaker needs', async () => {
-    const denied: Check[] = [];
-    for (const check of needed) if (!(await allowed(check))) denied.push(check);
+    const denied: AccessCheck[] = [];
+    for (const check of SPEAKER_NEEDS) if (!(await mayDo(speaker, check))) denied.push(check);
     expect(denied).toEqual([]);
   }, 60_000);
 
   test('may do nothing it does not need', async () => {
-    const granted: Check[] = [];
-    for (const check of refused) if (await allowed(check)) granted.push(check);
+    const granted: AccessCheck[] = [];
+    for (const check of SPEAKER_MUST_NOT) if (await mayDo(speaker, check)) granted.push(check);
     expect(granted).toEqual([]);
   }, 60_000);
 
@@ -295,6 +224,8 @@ describe('the l2speaker ServiceAccount token', () => {
       type: 'Normal',
     });
   }, 60_000);
+
+  const ns = SPEAKER_NAMESPACE;
 
   test('l2speaker status and explain read the cluster with its kubeconfig', async () => {
     const repo = resolve(__dirname, '../..');

@@ -9,6 +9,7 @@
  *   await installCrds(server.access);
  *   const speaker = await speakerAccess(server);
  *   await kubeExpect(speaker.access, [200], 'GET', '/api/v1/services');
+ *   for (const check of SPEAKER_NEEDS) expect(await mayDo(speaker.access, check)).toBe(true);
  *   spawn(node24, ['bin/l2speaker.js', '--kubeconfig', speaker.kubeconfig, ...]);
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -139,3 +140,84 @@ export async function speakerAccess(
   );
   return { access: { ...server.access, token }, kubeconfig };
 }
+
+/** One SelfSubjectAccessReview question: may the token do `verb` on this resource? */
+export interface AccessCheck {
+  verb: string;
+  resource: string;
+  group?: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** Asks the API server whether `access`'s token may do `check` (SelfSubjectAccessReview). */
+export async function mayDo(access: KubeAccess, check: AccessCheck): Promise<boolean> {
+  const res = await kubeExpect(
+    access,
+    [201],
+    'POST',
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { group: '', ...check } },
+    },
+  );
+  return (res.body as { status: { allowed: boolean } }).status.allowed;
+}
+
+const ns = SPEAKER_NAMESPACE;
+
+/** Every request the speaker makes (deploy/rbac.yaml must allow each). */
+export const SPEAKER_NEEDS: readonly AccessCheck[] = [
+  ...['list', 'watch'].flatMap((verb) => [
+    { verb, resource: 'services' },
+    { verb, resource: 'nodes' },
+    { verb, resource: 'endpointslices', group: 'discovery.k8s.io' },
+    { verb, resource: 'pods', namespace: ns },
+    { verb, resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
+    { verb, resource: 'l2advertisements', group: 'metallb.io', namespace: ns },
+    { verb, resource: 'secrets', namespace: ns, name: 'memberlist' },
+    { verb, resource: 'configmaps', namespace: ns, name: 'metallb-excludel2' },
+  ]),
+  { verb: 'get', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
+  { verb: 'get', resource: 'secrets', namespace: ns, name: 'memberlist' },
+  ...['create', 'delete', 'get', 'list', 'watch'].map((verb) => ({
+    verb,
+    resource: 'servicel2statuses',
+    group: 'metallb.io',
+    namespace: ns,
+  })),
+  ...['update', 'patch'].map((verb) => ({
+    verb,
+    resource: 'servicel2statuses',
+    subresource: 'status',
+    group: 'metallb.io',
+    namespace: ns,
+  })),
+  ...['create', 'patch'].flatMap((verb) => [
+    { verb, resource: 'events', namespace: 'shop' },
+    { verb, resource: 'events', group: 'events.k8s.io', namespace: 'shop' },
+  ]),
+];
+
+/** Requests it never needs (deploy/rbac.yaml must refuse each): least privilege. */
+export const SPEAKER_MUST_NOT: readonly AccessCheck[] = [
+  { verb: 'get', resource: 'secrets', namespace: ns, name: 'other' },
+  { verb: 'list', resource: 'secrets', namespace: ns },
+  { verb: 'list', resource: 'secrets' },
+  { verb: 'get', resource: 'configmaps', namespace: ns, name: 'kube-root-ca.crt' },
+  { verb: 'create', resource: 'services', namespace: 'shop' },
+  { verb: 'patch', resource: 'services', namespace: 'shop', subresource: 'status' },
+  { verb: 'patch', resource: 'nodes', name: 'node-a' },
+  { verb: 'delete', resource: 'pods', namespace: ns, name: 'l2speaker-abcde' },
+  { verb: 'create', resource: 'pods', namespace: ns },
+  { verb: 'update', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
+  { verb: 'patch', resource: 'servicel2statuses', group: 'metallb.io', namespace: ns },
+  { verb: 'create', resource: 'servicel2statuses', group: 'metallb.io', namespace: 'default' },
+  { verb: 'list', resource: 'ipaddresspools', group: 'metallb.io' },
+  { verb: 'create', resource: 'ipaddresspools', group: 'metallb.io', namespace: ns },
+  { verb: 'delete', resource: 'events', namespace: 'shop' },
+  { verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' },
+];
