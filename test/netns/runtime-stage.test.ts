@@ -3,7 +3,8 @@
  * stage copies (minus .dockerignore's exclusions), `npm ci --omit=dev` from the npm cache, the built
  * addon, a node binary with the image's file capability, a tree owned by root and read-only (chmod,
  * and a read-only bind mount in the speaker's own mount namespace), run as uid 65532 holding only
- * CAP_NET_RAW, standalone, in a lab host; a client's arping must be answered.
+ * CAP_NET_RAW, standalone with encrypted memberlist, in a lab host; a client's arping must be answered,
+ * and `l2speaker status` / `explain` from the same tree must describe it.
  *
  * Two ways for a non-root process to hold CAP_NET_RAW: the image's way (file capability on node, with
  * no_new_privs as allowPrivilegeEscalation: false sets it, and NET_RAW in the permitted and bounding
@@ -117,6 +118,8 @@ describe('the runtime stage', () => {
       chmodSync(copy, 0o755);
     }
     writeFileSync(join(root, 'config.yaml'), labConfig([`${VIP}/32`], { web: [VIP] }));
+    mkdirSync(join(root, 'etc/ml_secret_key'), { recursive: true });
+    writeFileSync(join(root, 'etc/ml_secret_key/secretkey'), 'pQ3kV9xLr2Tz8WmN5bHc7YdF4gJs6Ua1');
     // Owned by root, writable by nobody: uid 65532 can read and run it, never change it.
     execFileSync('chown', ['-R', 'root:root', root]);
     execFileSync('chmod', ['-R', 'a-w,a+rX', root]);
@@ -151,6 +154,8 @@ describe('the runtime stage', () => {
       'node-a',
       '--metrics-port',
       String(PORT),
+      // memberlist (encrypted) runs too: its worker thread loads from the read-only tree.
+      ...['--ml-bindaddr', node.ipv4 ?? '', '--ml-secret-key-path', join(root, 'etc/ml_secret_key')],
     ];
     const script = `mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && cd "$0/app" && exec "$@"`;
     const child = node.spawn([
@@ -213,11 +218,42 @@ describe('the runtime stage', () => {
           node: 'node-a',
           services: [{ namespace: 'default', name: 'web', ips: [VIP], interfaces: ['eth0'] }],
         });
+        await inspectCommands();
       } finally {
         await stop(speaker);
       }
     },
   );
+
+  /** `l2speaker status` and `explain` from the image's tree, against the running speaker. */
+  async function inspectCommands(): Promise<void> {
+    const cli = (args: string[]) =>
+      node.exec([plainNode, join(app, 'bin/l2speaker.js'), ...args], { timeoutMs: 20_000 });
+    const speakerUrl = `http://127.0.0.1:${PORT}`;
+    const status = await cli(['status', '--speaker', speakerUrl]);
+    expect(status).toMatchObject({ code: 0, stderr: '' });
+    expect(status.stdout).toBe(
+      `SERVICE      IPS          NODE    INTERFACES\ndefault/web  ${VIP}  node-a  eth0\n`,
+    );
+    const explained = await cli([
+      'explain',
+      'default/web',
+      '--config',
+      join(root, 'config.yaml'),
+      '--speaker',
+      speakerUrl,
+    ]);
+    expect(explained).toMatchObject({ code: 0, stderr: '' });
+    expect(explained.stdout).toBe(
+      `default/web (${VIP}), election ring: announced by node-a\n\nNODE    ELIGIBLE  WHY\nnode-a  owner     -\n`,
+    );
+    const unknown = await cli(['explain', 'default/nope', '--config', join(root, 'config.yaml')]);
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: 'l2speaker explain: service default/nope is not in the model\n',
+    });
+    expect((await cli(['status'])).code).toBe(2);
+  }
 
   test('without NET_RAW in the bounding set the capable node refuses to start', async () => {
     const speaker = start(cappedNode, ['--inh-caps=-all', '--bounding-set=-all', '--no-new-privs']);
