@@ -41,7 +41,10 @@ export interface BurstResult {
 
 const ROUNDS = 4;
 
-/** Counts announcements on eth0 for `seconds`; prints "ready", then one JSON line. */
+/**
+ * Counts announcements on eth0 until none came for 3 s after the first (the gain schedule's pauses are at
+ * most 1 s), or `seconds` passed; prints "ready", then one JSON line.
+ */
 const CAPTURE = `
 import json, socket, struct, sys, time
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
@@ -51,7 +54,8 @@ s.settimeout(0.2)
 print('ready', flush=True)
 end = time.time() + float(sys.argv[1])
 records = []
-while time.time() < end:
+last = None
+while time.time() < end and (last is None or time.time() - last < 3):
     try:
         f = s.recv(2048)
     except socket.timeout:
@@ -60,8 +64,10 @@ while time.time() < end:
     kind = struct.unpack('!H', f[12:14])[0]
     if kind == 0x0806 and len(f) >= 42 and f[28:32] == f[38:42]:
         records.append([t, socket.inet_ntop(socket.AF_INET, f[28:32]), 'arp%d' % struct.unpack('!H', f[20:22])[0]])
+        last = t
     elif kind == 0x86dd and len(f) >= 78 and f[20] == 58 and f[54] == 136:
         records.append([t, socket.inet_ntop(socket.AF_INET6, f[62:78]), 'na'])
+        last = t
 packets, drops = struct.unpack('II', s.getsockopt(263, 6, 8))
 print(json.dumps({'records': records, 'drops': drops}), flush=True)
 `;
@@ -167,7 +173,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       speaker.exitCode === null ? undefined : `exited ${speaker.exitCode}: ${output}`,
     );
     const frames = ROUNDS * (2 * options.ipv4 + options.ipv6);
-    const seconds = 3 + (1.5 * frames) / options.announceRate;
+    const seconds = 30 + (3 * frames) / options.announceRate;
     const capture = client.spawn(['python3', '-c', CAPTURE, String(seconds)]);
     let captured = '';
     capture.stdout?.on('data', (chunk: Buffer) => (captured += chunk.toString()));
