@@ -13,7 +13,7 @@
  * metrics.setElectionMode('ring');
  * metrics.memberState('node-b', 'suspect', performance.now()); // starts node-b's outage clock
  * metrics.observeOwners('node-a', new Map([['default/web', 'node-a']]), performance.now());
- * metrics.statusWrite('create', 'ok');
+ * metrics.setStatusStats(publisher.stats()); // src/status counters, before each scrape
  * const http = await startHttpServer({
  *   host: '0.0.0.0', port: 7472, registry: metrics.registry,
  *   ready: () => true, status: () => ({ announcing: ['192.0.2.10'] }),
@@ -21,14 +21,7 @@
  * await http.close();
  */
 export { createMetrics } from './metrics.ts';
-export type {
-  AnnouncedIp,
-  FrameCount,
-  Layer2Count,
-  Metrics,
-  StatusOperation,
-  StatusOutcome,
-} from './metrics.ts';
+export type { AnnouncedIp, FrameCount, Layer2Count, Metrics, StatusStatsLike } from './metrics.ts';
 export type { DownCause, OwnershipMetrics } from './ownership.ts';
 export { HttpListenError, startHttpServer } from './http.ts';
 export type { HttpLogger, HttpServer, HttpServerOptions } from './http.ts';

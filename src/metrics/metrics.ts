@@ -25,9 +25,13 @@ export interface AnnouncedIp {
   readonly ip: string;
 }
 
-/** A ServiceL2Status write: which request, and how it ended. */
-export type StatusOperation = 'create' | 'status' | 'delete';
-export type StatusOutcome = 'ok' | 'conflict' | 'not-found' | 'invalid' | 'error' | 'circuit-open';
+/** The ServiceL2Status publisher's counters (src/status stats()), as plain data. */
+export interface StatusStatsLike {
+  /** Absolute counts of writes by verb (create, patchStatus, delete, event), then by outcome. */
+  readonly writes: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly breakerOpen: boolean;
+  readonly queueDepth: number;
+}
 
 export interface Metrics extends OwnershipMetrics {
   readonly registry: Registry;
@@ -40,8 +44,13 @@ export interface Metrics extends OwnershipMetrics {
   readonly conflictsTotal: Counter<'ip' | 'interface'>;
   readonly announcementsTotal: Counter<'ip' | 'interface' | 'kind'>;
   readonly statusWritesTotal: Counter<'operation' | 'outcome'>;
-  /** l2speaker_status_writes_total{operation, outcome}: one ServiceL2Status request done. */
-  statusWrite(operation: StatusOperation, outcome: StatusOutcome): void;
+  readonly statusBreakerOpen: Gauge;
+  readonly statusQueueDepth: Gauge;
+  /**
+   * Feeds l2speaker_status_writes_total{operation, outcome} (from absolute counts),
+   * l2speaker_status_breaker_open and l2speaker_status_queue_depth from the publisher's stats().
+   */
+  setStatusStats(stats: StatusStatsLike): void;
   /** Feeds l2speaker_frames_total from a snapshot of the native counters (absolute values). */
   setFrameCounts(snapshot: readonly FrameCount[]): void;
   /** Feeds metallb_layer2_requests_received / responses_sent from native per-IP counts. */
@@ -118,10 +127,21 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
 
   const statusWritesTotal = new Counter({
     name: 'l2speaker_status_writes_total',
-    help: 'ServiceL2Status requests, by operation (create, status, delete) and outcome',
+    help: 'ServiceL2Status and Event writes, by operation (create, patchStatus, delete, event) and outcome',
     labelNames: ['operation', 'outcome'],
     registers,
   });
+  const statusBreakerOpen = new Gauge({
+    name: 'l2speaker_status_breaker_open',
+    help: 'The API server circuit breaker of the status writer is open (1): the server is unreachable',
+    registers,
+  });
+  const statusQueueDepth = new Gauge({
+    name: 'l2speaker_status_queue_depth',
+    help: 'Services waiting for a ServiceL2Status write',
+    registers,
+  });
+  const feedStatusWrites = absoluteFeeder(statusWritesTotal);
 
   const feedFrames = absoluteFeeder(framesTotal);
   const feedRequests = absoluteFeeder(layer2RequestsReceived);
@@ -139,8 +159,14 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     conflictsTotal,
     announcementsTotal,
     statusWritesTotal,
-    statusWrite(operation, outcome) {
-      statusWritesTotal.inc({ operation, outcome });
+    statusBreakerOpen,
+    statusQueueDepth,
+    setStatusStats(stats) {
+      for (const [operation, byOutcome] of Object.entries(stats.writes))
+        for (const [outcome, count] of Object.entries(byOutcome))
+          feedStatusWrites({ operation, outcome }, count);
+      statusBreakerOpen.set(stats.breakerOpen ? 1 : 0);
+      statusQueueDepth.set(stats.queueDepth);
     },
     setFrameCounts(snapshot) {
       for (const entry of snapshot) {

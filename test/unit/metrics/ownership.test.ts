@@ -120,15 +120,23 @@ describe('membership and ownership metrics', () => {
     expect((await histogram(metrics, 'l2speaker_member_detection_seconds')).count).toBe(0);
   });
 
-  it('counts ServiceL2Status writes by operation and outcome', async () => {
+  it("turns the status publisher's absolute counts into counters, and shows its breaker and queue", async () => {
     const metrics = createMetrics();
-    metrics.statusWrite('create', 'ok');
-    metrics.statusWrite('create', 'ok');
-    metrics.statusWrite('delete', 'not-found');
+    const stats = (ok: number, conflict: number, breakerOpen: boolean) => ({
+      writes: { create: { ok, conflict }, delete: { ok: 0, notFound: 1 } },
+      breakerOpen,
+      queueDepth: 3,
+    });
+    metrics.setStatusStats(stats(2, 0, false));
+    metrics.setStatusStats(stats(5, 1, true));
     expect(
       await sample(metrics, 'l2speaker_status_writes_total', { operation: 'create', outcome: 'ok' }),
-    ).toBe(2);
+    ).toBe(5);
     const text = await metrics.registry.metrics();
-    expect(text).toContain('l2speaker_status_writes_total{operation="delete",outcome="not-found"} 1');
+    expect(text).toContain('l2speaker_status_writes_total{operation="create",outcome="conflict"} 1');
+    expect(text).toContain('l2speaker_status_writes_total{operation="delete",outcome="notFound"} 1');
+    expect(text).not.toContain('operation="delete",outcome="ok"');
+    expect(text).toContain('l2speaker_status_breaker_open 1');
+    expect(text).toContain('l2speaker_status_queue_depth 3');
   });
 });
