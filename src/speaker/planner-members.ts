@@ -7,7 +7,8 @@
 import type { Candidate, L2Advertisement, Labels } from '../config/index.ts';
 import { selectorMatches } from '../config/index.ts';
 import { MetallbRanks, RingWalk, type ElectionMode } from '../election/index.ts';
-import { memberOf, type Environment, type MemberInfo, type Profile } from './planner-view.ts';
+import type { Profile } from './planner-profiles.ts';
+import { memberOf, type Environment, type MemberInfo } from './planner-view.ts';
 
 export const NO_CANDIDATES: readonly Candidate[] = [];
 

@@ -22,16 +22,8 @@ import { electGroup, groupBySharedIps, type Contender, type Refusal } from './pl
 import type { Plan, PlanNode, PlanOptions } from './plan.ts';
 import { PoolLookup } from './planner-advertise.ts';
 import { MemberCaches, type MemberChange } from './planner-members.ts';
-import {
-  ProfileCache,
-  createEnvironment,
-  environmentHolds,
-  poolsSignature,
-  servedServices,
-  slicesByService,
-  type Environment,
-  type Profile,
-} from './planner-view.ts';
+import { ProfileCache, servedServices, slicesByService, type Profile } from './planner-profiles.ts';
+import { createEnvironment, environmentHolds, poolsSignature, type Environment } from './planner-view.ts';
 
 export interface Planner {
   /** The plan of plan(model, node, liveMembers, opts), from what the previous calls left. */

@@ -1,0 +1,109 @@
+/**
+ * Planning at scale: 10,000 LoadBalancer services and 100 members (bench/lib/plan-model.ts), in both
+ * election modes. From the repo:
+ *
+ *   node_modules/.bin/node bench/plan.ts [--services 10000] [--nodes 100] [--repeat 30] [--slow-repeat 3]
+ *                                        [--speaker-seconds 40] [--no-speaker]
+ *
+ * Times, in ms (median and p99 over --repeat): the pure plan() (the reference, --slow-repeat times), the
+ * planner's first plan (cold: every member/IP hash), a full plan after an L2Advertisement edit (every
+ * service derived again), a relist (every object new, contents equal), one member leaving, and it
+ * joining again; the ratio of incremental (leave) to full. Memory: heap and RSS of a process holding the
+ * model, then also a planner that planned it (child processes run with --expose-gc). Then a real
+ * bin/l2speaker.js holding the services as IPv6 VIPs on eth0 of a lab host (needs root; --no-speaker
+ * skips it): RSS once its announcements are out, and the peak. Writes bench/results/plan.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ElectionMode } from '../src/election/index.ts';
+import { BenchError } from './lib/errors.ts';
+import { measureSpeaker, type SpeakerMemory } from './lib/plan-speaker.ts';
+import { planMemory, timeMode, type ModeTimings } from './lib/plan-timing.ts';
+import { REPO, writeResults } from './lib/results.ts';
+import { renderTable } from './lib/table.ts';
+
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' },
+    nodes: { type: 'string', default: '100' },
+    repeat: { type: 'string', default: '30' },
+    'slow-repeat': { type: 'string', default: '3' },
+    'speaker-seconds': { type: 'string', default: '40' },
+    'no-speaker': { type: 'boolean', default: false },
+    'memory-child': { type: 'string' },
+  },
+});
+
+function count(flag: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new BenchError(flag, `not a positive count: ${text}`);
+  return value;
+}
+
+const shape = { services: count('--services', values.services), nodes: count('--nodes', values.nodes) };
+const MB = 1024 * 1024;
+
+if (values['memory-child'] !== undefined) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new BenchError('--memory-child', 'run with --expose-gc');
+  console.log(JSON.stringify(planMemory(values['memory-child'] as ElectionMode, shape, gc)));
+  process.exit(0);
+}
+
+const modes: ElectionMode[] = ['metallb', 'ring'];
+const timings: ModeTimings[] = modes.map((mode) =>
+  timeMode(mode, {
+    shape,
+    repeat: count('--repeat', values.repeat),
+    slowRepeat: count('--slow-repeat', values['slow-repeat']),
+  }),
+);
+
+const memory = modes.map((mode) => {
+  const argv = ['--expose-gc', join(REPO, 'bench/plan.ts'), '--memory-child', mode];
+  const sizes = ['--services', String(shape.services), '--nodes', String(shape.nodes)];
+  const output = execFileSync(process.execPath, [...argv, ...sizes], { encoding: 'utf8' });
+  return { mode, ...(JSON.parse(output) as ReturnType<typeof planMemory>) };
+});
+
+let speaker: SpeakerMemory | undefined;
+if (!values['no-speaker'])
+  speaker = await measureSpeaker(REPO, shape.services, count('--speaker-seconds', values['speaker-seconds']));
+
+const kinds = ['pure', 'cold', 'full', 'relist', 'leave', 'join'] as const;
+console.log(`\nplan(): ${shape.services} services x ${shape.nodes} members, ms (median / p99)\n`);
+console.log(
+  renderTable(
+    ['mode', ...kinds, 'leave/full'],
+    timings.map((t) => [
+      t.mode,
+      ...kinds.map((kind) => `${t[kind].median.toFixed(2)} / ${t[kind].p99.toFixed(2)}`),
+      t.leave.median / t.full.median,
+    ]),
+  ),
+);
+console.log('\nmemory, MB (after gc): model alone, then model + planner\n');
+console.log(
+  renderTable(
+    ['mode', 'heap (model)', 'rss (model)', 'heap (+planner)', 'rss (+planner)'],
+    memory.map((m) => [
+      m.mode,
+      m.modelOnly.heapUsed / MB,
+      m.modelOnly.rss / MB,
+      m.withPlanner.heapUsed / MB,
+      m.withPlanner.rss / MB,
+    ]),
+  ),
+);
+if (speaker !== undefined) {
+  console.log(`\nbin/l2speaker.js holding ${speaker.services} IPv6 VIPs on eth0 (standalone, lab host)\n`);
+  console.log(
+    renderTable(
+      ['ready (ms)', 'answering', 'rss (MB)', 'peak rss (MB)'],
+      [[speaker.readyMs, speaker.answering, speaker.rssMb, speaker.peakRssMb]],
+    ),
+  );
+}
+const file = writeResults('plan', { shape, timings, memory, speaker });
+console.log(`\nwrote ${file}`);
