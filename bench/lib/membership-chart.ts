@@ -81,7 +81,7 @@ axes.set_xlabel("members")
 axes.set_ylabel("ms from link cut to removal at every other member")
 axes.set_title(spec["title"])
 axes.grid(True, alpha=0.3)
-axes.legend(loc="center left", fontsize="small")
+axes.legend(loc="upper left", fontsize="small")
 figure.tight_layout()
 figure.savefig(spec["output"], dpi=110)
 `;
