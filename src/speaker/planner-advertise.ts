@@ -29,6 +29,26 @@ function selectsPool(ad: L2Advertisement, pool: IPAddressPool): boolean {
   );
 }
 
+/**
+ * Whether src/config's sharingRefusal may refuse the service (allow-shared-ip on a pool that an
+ * advertisement with serviceSelectors selects): only then is it asked, for its message, as it parses
+ * every IP again.
+ */
+export function mayRefuseSharing(
+  pools: readonly IPAddressPool[],
+  advertisements: readonly L2Advertisement[],
+  lookup: PoolLookup,
+  svc: Service,
+): boolean {
+  if (svc.sharingKey === undefined) return false;
+  const selecting = advertisements.filter((ad) => ad.spec.serviceSelectors.length > 0);
+  if (selecting.length === 0) return false;
+  return svc.status.ingressIPs.some((ip) => {
+    const home = pools[lookup.poolOf(ip)];
+    return home !== undefined && selecting.some((ad) => selectsPool(ad, home));
+  });
+}
+
 /** The pool (index) holding each IP, for pools of one content. */
 export class PoolLookup {
   readonly #pools: readonly IPAddressPool[];

@@ -8,6 +8,7 @@ import {
   servingNodes,
   sharingRefusal,
   type EndpointSlice,
+  type L2Advertisement,
   type Labels,
   type Model,
   type NodeAdvertisement,
@@ -15,6 +16,7 @@ import {
   type ServingNodes,
 } from '../config/index.ts';
 import type { PlanOptions } from './plan.ts';
+import { mayRefuseSharing } from './planner-advertise.ts';
 import { sameItems, type Environment } from './planner-view.ts';
 
 /** One served service (LoadBalancer of our class, with an IP) as far as the members do not matter. */
@@ -35,6 +37,18 @@ export interface Profile {
   readonly eligibilityKey: string;
 }
 
+const adKeys = new WeakMap<L2Advertisement, string>();
+
+/** An advertisement's name, as a key part that no name can forge. */
+function adKey(ad: L2Advertisement): string {
+  let key = adKeys.get(ad);
+  if (key === undefined) {
+    key = JSON.stringify([ad.metadata.namespace, ad.metadata.name]);
+    adKeys.set(ad, key);
+  }
+  return key;
+}
+
 function eligibilityKeyOf(
   env: Environment,
   perClass: readonly (NodeAdvertisement | undefined)[],
@@ -43,12 +57,7 @@ function eligibilityKeyOf(
 ): string {
   if (serving === undefined) return 'none';
   const ads = perClass.map((adv) =>
-    adv === undefined
-      ? '-'
-      : adv.advertisements
-          .map((ad) => JSON.stringify([ad.metadata.namespace, ad.metadata.name]))
-          .sort()
-          .join(','),
+    adv === undefined ? '-' : adv.advertisements.map(adKey).sort().join(','),
   );
   const where = local && serving !== 'anywhere' ? [...serving].sort().join(',') : '*';
   return `${ads.join('|')}/${local ? 'L' : 'C'}/${where}`;
@@ -138,7 +147,10 @@ function createProfile(
   key: string,
   slices: readonly EndpointSlice[],
 ): Profile {
-  const refusal = sharingRefusal(env.resources, svc);
+  const { pools, advertisements } = env.resources;
+  const refusal = mayRefuseSharing(pools, advertisements, env.lookup, svc)
+    ? sharingRefusal(env.resources, svc)
+    : undefined;
   const serving = servingNodes({ ...model, endpointSlices: slices }, svc);
   const local = svc.spec.externalTrafficPolicy === 'Local' && serving !== 'anywhere';
   const perClass = env.advertisers.map((advertise) => advertise(svc));

@@ -48,6 +48,8 @@ export interface Environment {
    * keep their per-IP pool lookups for the life of the environment, not of one snapshot.
    */
   readonly resources: Model;
+  /** The pool of each IP, shared by environments over pools of the same contents. */
+  readonly lookup: PoolLookup;
   /** One advertiser per class, on `resources`. */
   readonly advertisers: readonly ((svc: Service) => NodeAdvertisement | undefined)[];
 }
@@ -130,6 +132,7 @@ export function createEnvironment(
     pools: model.pools,
     advertisements,
     resourcesSignature: resourcesSignature(model),
+    lookup,
     nodes: model.nodes,
     nodesSignature: nodesSignature(model.nodes),
     optionsSignature: optionsSignature(node, opts),
