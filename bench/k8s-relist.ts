@@ -2,12 +2,18 @@
  * Event-loop lag of the Kubernetes sources while they list 10,000 Services and 10,000 EndpointSlices:
  * a real API server on loopback (test/k8s), the sources in this process, monitorEventLoopDelay around
  * the first sync and around a forced relist (every watch dropped, everything listed again).
- * Goal: p99 <= 20 ms. Writes bench/results/k8s-relist.json.
+ * Goal: p99 <= 20 ms. An idle Node.js process measures its own lag over the same windows: what the
+ * machine alone costs (on a shared 2-core VM it is far from zero). Writes bench/results/k8s-relist.json.
  *
- *   node_modules/.bin/node bench/k8s-relist.ts [--services 10000] [--resolution-ms 5]
+ *   node_modules/.bin/node bench/k8s-relist.ts [--services 10000] [--resolution-ms 5] [--relists 3]
+ *   node_modules/.bin/node bench/k8s-relist.ts --hold               # fill a server, keep it until Ctrl-C
+ *   node_modules/.bin/node bench/k8s-relist.ts --kubeconfig FILE   # measure a server --hold filled
  */
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:https';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { kubeApi, loadKubeConfig, startClusterSources, type ClusterSources } from '../src/k8s/index.ts';
@@ -18,6 +24,10 @@ const { values } = parseArgs({
     services: { type: 'string', default: '10000' },
     'resolution-ms': { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '16' },
+    relists: { type: 'string', default: '3' },
+    'page-size': { type: 'string', default: '100' },
+    kubeconfig: { type: 'string' },
+    hold: { type: 'boolean', default: false },
   },
 });
 const SERVICES = Number(values.services);
@@ -31,7 +41,10 @@ Object.assign(globalThis, { __dirname: testK8s });
 process.env['METALLB_CRDS'] ??= join(import.meta.dirname, '../deploy/crds');
 const { startApiServer, installCrds, readKubeconfig } = await import('../test/k8s/server.ts');
 
-const server = await startApiServer();
+const server =
+  values.kubeconfig === undefined
+    ? await startApiServer()
+    : { kubeconfig: values.kubeconfig, stop: async () => undefined };
 const access = await readKubeconfig(server.kubeconfig);
 const agent = new Agent({ keepAlive: true, maxSockets: Number(values.concurrency), ca: access.ca });
 
@@ -136,22 +149,46 @@ interface Lag {
   p99Ms: number;
   maxMs: number;
   elapsedMs: number;
+  /** The same window seen by an idle process: the machine's noise. */
+  idleProcess: { medianMs: number; p99Ms: number; maxMs: number };
 }
+
+/**
+ * An idle Node.js process that measures its own event-loop delay between "start" and "stop" lines on
+ * its stdin and answers with one JSON line: the machine's share of any lag measured here.
+ */
+const idleScript = `
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+let h;
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'start') { h = monitorEventLoopDelay({ resolution: ${RESOLUTION_MS} }); h.enable(); return; }
+  h.disable();
+  process.stdout.write(JSON.stringify({ count: h.count, p50: h.percentile(50), p99: h.percentile(99), max: h.max }) + '\\n');
+});`;
+const idle = spawn(process.execPath, ['-e', idleScript], { stdio: ['pipe', 'pipe', 'inherit'] });
+const idleAnswers = createInterface({ input: idle.stdout });
+const idleAnswer = (): Promise<{ count: number; p50: number; p99: number; max: number }> =>
+  new Promise((resolve) => idleAnswers.once('line', (line) => resolve(JSON.parse(line))));
 
 async function measured(what: () => Promise<void>): Promise<Lag> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const started = performance.now();
+  idle.stdin.write('start\n');
   histogram.enable();
   await what();
   histogram.disable();
-  // The histogram holds delays including the sampling period itself; report the lag beyond it.
-  const lag = (ns: number): number => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  const answer = idleAnswer();
+  idle.stdin.write('stop\n');
+  const baseline = await answer;
+  // The histograms hold delays including the sampling period itself; report the lag beyond it.
+  const lag = (ns: number): number => Number(Math.max(0, ns / 1e6 - RESOLUTION_MS).toFixed(2));
   return {
     samples: histogram.count,
-    medianMs: Number(lag(histogram.percentile(50)).toFixed(2)),
-    p99Ms: Number(lag(histogram.percentile(99)).toFixed(2)),
-    maxMs: Number(lag(histogram.max).toFixed(2)),
+    medianMs: lag(histogram.percentile(50)),
+    p99Ms: lag(histogram.percentile(99)),
+    maxMs: lag(histogram.max),
     elapsedMs: Math.round(performance.now() - started),
+    idleProcess: { medianMs: lag(baseline.p50), p99Ms: lag(baseline.p99), maxMs: lag(baseline.max) },
   };
 }
 
@@ -164,16 +201,35 @@ function listsDone(sources: ClusterSources, before: number): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not done after ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 try {
-  const populateMs = await populate();
+  const populateMs = values.kubeconfig === undefined ? await populate() : 0;
   agent.destroy();
-  console.log(`populated ${SERVICES} Services + EndpointSlices in ${(populateMs / 1000).toFixed(1)} s`);
+  if (populateMs > 0)
+    console.log(`populated ${SERVICES} Services + EndpointSlices in ${(populateMs / 1000).toFixed(1)} s`);
+  if (values.hold) {
+    console.log(`holding the server: --kubeconfig ${server.kubeconfig}`);
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await server.stop();
+    process.exit(0);
+  }
   await sleep(2000);
   const logger = { info: () => undefined, warn: console.warn, error: console.error };
   const api = kubeApi(await loadKubeConfig(server.kubeconfig));
   let sources: ClusterSources | undefined;
   const initial = await measured(async () => {
-    sources = startClusterSources(api, { namespace: NAMESPACE, logger });
+    sources = startClusterSources(api, {
+      namespace: NAMESPACE,
+      logger,
+      informer: { pageSize: Number(values['page-size']) },
+    });
     await sources.synced;
     await sleep(600);
   });
@@ -181,32 +237,43 @@ try {
   const running = sources;
   const model = running.model();
   console.log(`model: ${model.services.length} services, ${model.endpointSlices.length} slices`);
-  await sleep(2000);
   const modelsBefore = running.stats().models;
-  const relist = await measured(async () => {
-    running.relist();
-    while (!listsDone(running, 1)) await sleep(20);
-    await sleep(600);
-  });
+  const relists: Lag[] = [];
+  for (let i = 1; i <= Number(values.relists); i++) {
+    await sleep(2000);
+    relists.push(
+      await measured(async () => {
+        running.relist();
+        while (!listsDone(running, i)) await sleep(20);
+        await until(() => (running.stats()['services']?.watches ?? 0) > i, 60_000);
+        await sleep(600);
+      }),
+    );
+  }
   const unchanged = running.model() === model && running.stats().models === modelsBefore;
-  await running.close();
   const row = (name: string, lag: Lag): string =>
-    `${name.padEnd(14)} median ${lag.medianMs} ms  p99 ${lag.p99Ms} ms  max ${lag.maxMs} ms  (${lag.samples} samples, ${lag.elapsedMs} ms)`;
+    `${name.padEnd(16)} median ${lag.medianMs} ms  p99 ${lag.p99Ms} ms  max ${lag.maxMs} ms  (${lag.samples} samples, ${lag.elapsedMs} ms)` +
+    `  | idle process: median ${lag.idleProcess.medianMs} p99 ${lag.idleProcess.p99Ms} max ${lag.idleProcess.maxMs} ms`;
   console.log(row('initial sync', initial));
-  console.log(row('forced relist', relist));
-  console.log(`relist kept the same model object: ${unchanged}`);
+  relists.forEach((lag, i) => console.log(row(`forced relist ${i + 1}`, lag)));
+  console.log(`relists kept the same model object: ${unchanged}`);
+  await running.close();
+  const relistP99 = Math.max(...relists.map((lag) => lag.p99Ms));
   const file = writeResults('k8s-relist', {
     services: SERVICES,
     endpointSlices: SERVICES,
     resolutionMs: RESOLUTION_MS,
+    pageSize: Number(values['page-size']),
     goal: { p99Ms: 20 },
     populateMs: Math.round(populateMs),
+    loadAverage: loadavg(),
     initialSync: initial,
-    forcedRelist: relist,
+    forcedRelists: relists,
     relistKeptModel: unchanged,
-    met: initial.p99Ms <= 20 && relist.p99Ms <= 20,
+    met: initial.p99Ms <= 20 && relistP99 <= 20,
   });
   console.log(`wrote ${file}`);
 } finally {
+  idle.kill();
   await server.stop();
 }

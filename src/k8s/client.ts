@@ -5,7 +5,7 @@
  * The library is ESM-only: it is imported when a config is loaded, never when this module is.
  */
 import { existsSync } from 'node:fs';
-import { request, type RequestOptions } from 'node:https';
+import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -66,10 +66,41 @@ function withQuery(path: string, query: Readonly<Record<string, string>>): strin
   return search === '' ? path : `${path}?${search}`;
 }
 
+type TlsMaterial = Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
+
+function sameMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
+  const same = (x: unknown, y: unknown): boolean =>
+    Buffer.isBuffer(x) && Buffer.isBuffer(y) ? x.equals(y) : x === y;
+  return (
+    same(a.ca, b.ca) &&
+    same(a.cert, b.cert) &&
+    same(a.key, b.key) &&
+    a.rejectUnauthorized === b.rejectUnauthorized &&
+    a.servername === b.servername
+  );
+}
+
 /** A KubeApi for the config's current cluster and user. */
 export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
   const server = kc.getCurrentCluster()?.server ?? '';
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  // client-node makes a new agent per request: every list page would pay a TLS handshake. One
+  // keep-alive agent serves while the TLS material stays the same (a rotated client cert gets a new one).
+  let shared: { material: TlsMaterial; agent: Agent } | undefined;
+  const agentFor = (opts: RequestOptions): Agent => {
+    const material: TlsMaterial = {
+      ca: opts.ca,
+      cert: opts.cert,
+      key: opts.key,
+      rejectUnauthorized: opts.rejectUnauthorized,
+      servername: opts.servername,
+    };
+    if (shared === undefined || !sameMaterial(shared.material, material)) {
+      shared?.agent.destroy();
+      shared = { material, agent: new Agent({ ...material, keepAlive: true }) };
+    }
+    return shared.agent;
+  };
 
   async function open(
     pathAndQuery: string,
@@ -78,6 +109,7 @@ export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
   ): Promise<() => void> {
     const opts: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
+    opts.agent = agentFor(opts);
     const req = request(new URL(pathAndQuery, server), opts, onResponse);
     req.on('error', onError);
     req.end();

@@ -28,7 +28,7 @@ export interface InformerEvents {
 }
 
 export interface InformerOptions {
-  /** Objects per list page (default 500): big lists arrive in slices, the event loop breathes between. */
+  /** Objects per list page (default 100): a page is parsed in one go, so pages stay small. */
   readonly pageSize?: number;
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
@@ -86,7 +86,7 @@ export class Informer<T> {
     this.#store = store;
     this.#events = events;
     this.#options = {
-      pageSize: options.pageSize ?? 500,
+      pageSize: options.pageSize ?? 100,
       sliceMs: options.sliceMs ?? 4,
       backoffInitialMs: options.backoffInitialMs ?? 500,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
@@ -177,7 +177,12 @@ export class Informer<T> {
       continueToken = page.continueToken;
       resourceVersion = page.resourceVersion;
     } while (continueToken !== undefined);
-    if (this.#store.endList()) this.#events.changed();
+    const changed = this.#store.endList();
+    await yieldToLoop();
+    // The sorted values are built here, in a turn of their own, rather than all kinds at once when the
+    // model is assembled.
+    this.#store.values();
+    if (changed) this.#events.changed();
     this.#resourceVersion = resourceVersion;
   }
 

@@ -12,7 +12,7 @@ export interface ReadClusterModelOptions {
   readonly namespace: string;
   /** Objects skipped as invalid are reported here (default: nowhere). */
   readonly logger?: SourceLogger;
-  /** Objects per list page (default 500). */
+  /** Objects per list page (default 100). */
   readonly pageSize?: number;
 }
 
@@ -28,7 +28,7 @@ export async function readModel(api: KubeApi, options: ReadClusterModelOptions):
       store.beginList();
       let continueToken: string | undefined;
       do {
-        const query: Record<string, string> = { limit: String(options.pageSize ?? 500) };
+        const query: Record<string, string> = { limit: String(options.pageSize ?? 100) };
         if (continueToken !== undefined) query['continue'] = continueToken;
         const page = await api.list(collectionPath(kind, options.namespace), query);
         store.listPage(page.items);
