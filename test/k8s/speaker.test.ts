@@ -80,6 +80,19 @@ test('L2Advertisement interfaces: a missing interface withdraws, eth0 announces 
   await merge(`${METALLB}/l2advertisements/lab`, { spec: { interfaces: null } });
 });
 
+test("MetalLB's metallb-excludel2 ConfigMap keeps an interface silent, even one an L2Advertisement names", async () => {
+  const configMaps = `/api/v1/namespaces/${NS}/configmaps`;
+  await merge(`${METALLB}/l2advertisements/lab`, { spec: { interfaces: ['eth0'] } });
+  await kubeExpect(env.admin, [201], 'POST', configMaps, {
+    metadata: { name: 'metallb-excludel2' },
+    data: { 'excludel2.yaml': 'announcedInterfacesToExclude: ["^eth0$"]\n' },
+  });
+  await answering(VIP, []);
+  await kubeExpect(env.admin, [200], 'DELETE', `${configMaps}/metallb-excludel2`);
+  await waitSingleOwner(env.client, env.nodes, VIP);
+  await merge(`${METALLB}/l2advertisements/lab`, { spec: { interfaces: null } });
+});
+
 test('externalTrafficPolicy Local follows the node of the serving endpoint', async () => {
   await merge(`${APPS}/services/web`, { spec: { externalTrafficPolicy: 'Local' } });
   const slice = (nodeName: string, ready: boolean) => ({
