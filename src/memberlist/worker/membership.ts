@@ -159,7 +159,10 @@ function processHandle(entry: string, hooks: Hooks): RuntimeHandle {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = {
     postMessage: (value: unknown) => void child.send(value as object),
-    on: (event: 'message', listener: (value: unknown) => void) => child.on(event, listener),
+    // One message per macrotask, as a MessagePort delivers them: IPC emits every message of one read at once,
+    // and a caller awaiting startMembership must get to add its listeners before the first events.
+    on: (event: 'message', listener: (value: unknown) => void) =>
+      child.on(event, (value) => setImmediate(() => listener(value))),
   };
   const handle = new RuntimeHandle(
     port,
