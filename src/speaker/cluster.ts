@@ -18,7 +18,8 @@ export interface ClusterView {
   liveMembers(): { name: string; meta: NodeMetaLike }[];
   /** For /status. */
   members(): readonly { name: string; addr: string; state: string }[];
-  onChange(listener: () => void): void;
+  /** Called on every membership change, with the member whose state changed (memberlist only). */
+  onChange(listener: (member?: { readonly name: string; readonly state: string }) => void): void;
   /** Called when a member this node had seen leave or die is back (a partition healed, a node returned). */
   onRejoin(listener: (name: string) => void): void;
   /** Settles once membership is synced with a seed (true) or the join timeout passed (false). */
@@ -117,7 +118,8 @@ export async function memberlistCluster(
         .filter(isLive)
         .map((m) => ({ name: m.name, meta: decodeNodeMeta(m.meta) })),
     members: () => membership.members().map(({ name, addr, state }) => ({ name, addr, state })),
-    onChange: (listener) => void membership.onChange(listener),
+    onChange: (listener) =>
+      void membership.onChange(({ member }) => listener({ name: member.name, state: member.state })),
     onRejoin: (listener) => void rejoinListeners.push(listener),
     synced: membership.synced,
     join: (seeds) => membership.join(seeds),

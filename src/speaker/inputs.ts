@@ -3,7 +3,7 @@
  * and what to do after each plan. Standalone mode is built here; Kubernetes mode in kubernetes.ts.
  */
 import { loadConfigFile, watchConfig, type Model } from '../config/index.ts';
-import type { createMetrics } from '../metrics/index.ts';
+import type { createMetrics, StatusStatsLike } from '../metrics/index.ts';
 import { memberlistCluster, soloCluster, type ClusterView } from './cluster.ts';
 import type { SpeakerOptions } from './options.ts';
 import type { Plan } from './plan.ts';
@@ -26,6 +26,8 @@ export interface SpeakerInputs {
   /** An interface the speaker must never answer on (MetalLB's excludel2). */
   excludesInterface(name: string): boolean;
   afterApply(applied: AppliedPlan): void;
+  /** The ServiceL2Status writer's counters (Kubernetes mode), for /metrics. */
+  statusStats(): StatusStatsLike | undefined;
   /** For /status and logs. */
   describe(): Record<string, unknown>;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function standaloneInputs(
     ready: Promise.resolve(),
     excludesInterface: () => false,
     afterApply: () => undefined,
+    statusStats: () => undefined,
     describe: () => ({ config: file }),
     close: async () => {
       watcher.close();

@@ -204,6 +204,7 @@ export async function kubernetesInputs(
     excludesInterface: (name) => interfaceExcluded(sources.excludedInterfaces(), name),
     afterApply: ({ result, interfaces, liveMembers }) =>
       publisher.update({ owners: result.owners, interfaces, liveNodes: liveMembers }),
+    statusStats: () => publisher.stats(),
     describe: () => ({ namespace, sources: sources.stats(), statusWrites: publisher.stats() }),
     close: async () => {
       clearInterval(rejoinTimer);

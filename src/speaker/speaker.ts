@@ -117,6 +117,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     const change = modeChange(mode, nextMode);
     if (change) logger.warn('election mode switched', change);
     mode = nextMode;
+    metrics.setElectionMode(mode);
     const liveMembers = members.map((m) => m.name);
     const result = planner.plan(
       inputs.model(),
@@ -136,9 +137,15 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     desired = result.addresses;
     dataplane.apply(desired);
     metrics.setAnnounced(options.nodeName, desired);
+    metrics.observeOwners(options.nodeName, result.owners, performance.now());
     inputs.afterApply({ result, interfaces: ownedInterfaces(dataplane, desired), liveMembers });
   };
-  cluster.onChange(replan);
+  cluster.onChange((member) => {
+    // Before the replan that reacts to it, so the takeover time is measured from this event.
+    if (member !== undefined) metrics.memberState(member.name, member.state, performance.now());
+    metrics.setMembers(cluster.members());
+    replan();
+  });
   cluster.onRejoin((name) => {
     logger.info('member back: re-announcing the addresses this node answers', { member: name });
     dataplane.reannounce();
@@ -158,6 +165,9 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     beforeScrape: () => {
       metrics.setFrameCounts(frameCounts(dataplane.counters()));
       metrics.setLayer2Counts(dataplane.addressCounters());
+      metrics.setMembers(cluster.members());
+      const statusStats = inputs.statusStats();
+      if (statusStats !== undefined) metrics.setStatusStats(statusStats);
     },
     status: () => ({
       node: options.nodeName,

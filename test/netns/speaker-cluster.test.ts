@@ -84,6 +84,9 @@ describe('speakers with memberlist', () => {
         'nb:alive',
         'nc:alive',
       ]);
+      const metrics = await httpGet(node, PORT, '/metrics');
+      expect(metrics).toContain('l2speaker_members{state="alive"} 3');
+      expect(metrics).toContain('l2speaker_election_mode{mode="ring"} 1');
     }
     await waitForSingleOwner(client, nodes, 5000);
   });
@@ -99,6 +102,10 @@ describe('speakers with memberlist', () => {
     );
     expect(next).not.toBe(owner);
     expect(Date.now() - cutAt).toBeLessThan(2000);
+    // The new owner measured its takeover from the member's first suspicion or death.
+    const metrics = await httpGet(next, PORT, '/metrics');
+    expect(metrics).toMatch(/l2speaker_ownership_changes_total\{change="gained"\} [1-9]/);
+    expect(metrics).toMatch(/l2speaker_takeover_seconds_count\{cause="(suspect|dead)"\} [1-9]/);
     await lab.restoreLink(owner);
   });
 
