@@ -101,10 +101,12 @@ function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): b
   );
 }
 
-/** Profiles by Service object, and by "namespace/name" for equal objects of a new snapshot. */
+/**
+ * Profiles by "namespace/name", with the Service object they were last made or checked for: the same
+ * object (and slices) is reused at once, an equal one of a new snapshot after comparing contents.
+ */
 export class ProfileCache {
-  readonly #byObject = new WeakMap<Service, Profile>();
-  readonly #byKey = new Map<string, { readonly svc: Service; readonly profile: Profile }>();
+  readonly #byKey = new Map<string, { svc: Service; readonly profile: Profile }>();
 
   /** The profile of a served service, reused when the service, its slices and the environment are. */
   profileOf(
@@ -115,19 +117,16 @@ export class ProfileCache {
   ): Profile {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const slices = slicesByService.get(key) ?? NO_SLICES;
-    const known = this.#byObject.get(svc);
-    if (known !== undefined && known.env === env && sameItems(known.slices, slices)) return known;
-    const previous = this.#byKey.get(key);
-    let profile: Profile;
-    if (
-      previous !== undefined &&
-      previous.profile.env === env &&
-      sameService(previous.svc, svc) &&
-      sameSlices(previous.profile.slices, slices)
-    )
-      profile = previous.profile;
-    else profile = createProfile(env, model, svc, key, slices);
-    this.#byObject.set(svc, profile);
+    const known = this.#byKey.get(key);
+    if (known !== undefined && known.profile.env === env) {
+      const { profile } = known;
+      if (known.svc === svc && sameItems(profile.slices, slices)) return profile;
+      if (sameService(known.svc, svc) && sameSlices(profile.slices, slices)) {
+        known.svc = svc;
+        return profile;
+      }
+    }
+    const profile = createProfile(env, model, svc, key, slices);
     this.#byKey.set(key, { svc, profile });
     return profile;
   }
