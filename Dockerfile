@@ -28,9 +28,12 @@ COPY src src
 COPY --from=build /src/build/Release/l2speaker.node build/Release/l2speaker.node
 # AF_PACKET needs CAP_NET_RAW. A non-root process gets it from the file capability (the pod adds
 # NET_RAW to its bounding and permitted sets; without it the exec fails: "operation not permitted").
+# The membership process raises itself to SCHED_RR with util-linux chrt, which gets CAP_SYS_NICE the
+# same way; without SYS_NICE in the pod chrt cannot start and membership runs at normal priority.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libcap2-bin \
  && setcap cap_net_raw+ep /usr/local/bin/node \
+ && setcap cap_sys_nice+ep /usr/bin/chrt \
  && apt-get purge -y --auto-remove libcap2-bin \
  && rm -rf /var/lib/apt/lists/*
 USER 65532:65532

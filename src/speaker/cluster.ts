@@ -99,6 +99,14 @@ export async function memberlistCluster(
   membership.onChange(({ type, member }) =>
     logger.info(`member ${type}`, { member: member.name, state: member.state }),
   );
+  // Below real-time priority a busy node may delay acks past the detection budget: say so once.
+  void membership.stats().then(
+    ({ threadPriority }) =>
+      threadPriority.applied === threadPriority.requested
+        ? logger.info('membership priority', { priority: threadPriority.applied, pid: membership.runtimePid })
+        : logger.warn('membership runs below the requested priority', { ...threadPriority }),
+    (err: unknown) => logger.warn('membership priority unknown', err),
+  );
   const departed = new Set<string>();
   const rejoinListeners: ((name: string) => void)[] = [];
   membership.onChange(({ type, member }) => {

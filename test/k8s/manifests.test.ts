@@ -80,7 +80,7 @@ test('a misspelt field is refused, so the check above can fail', async () => {
   );
 });
 
-test('the DaemonSet as stored: host network, NET_RAW only, read-only, identity from the downward API', async () => {
+test('the DaemonSet as stored: host network, NET_RAW and SYS_NICE only, read-only, identity from the downward API', async () => {
   const res = await kubeExpect(
     admin,
     [200],
@@ -102,7 +102,7 @@ test('the DaemonSet as stored: host network, NET_RAW only, read-only, identity f
       privileged: false,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
-      capabilities: { drop: ['ALL'], add: ['NET_RAW'] },
+      capabilities: { drop: ['ALL'], add: ['NET_RAW', 'SYS_NICE'] },
     },
     livenessProbe: { httpGet: { path: '/livez' } },
     readinessProbe: { httpGet: { path: '/readyz' } },
