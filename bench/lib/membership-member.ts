@@ -1,9 +1,9 @@
 /**
- * A membership in its own process for the membership benchmarks: test/netns/fixtures/member.ts plus
- * --isolation, and the runtime's pid in `ready` so that a benchmark can stall the process that runs the
- * membership. Started from flags, it prints one JSON line per event with the runtime's Date.now() in `t`, and
- * takes stdin commands `members`, `stats` and `leave`, in the Go test peers' line protocol
- * (test/interop/peers.ts drives both).
+ * A membership in its own process, for the membership benchmarks and netns tests: started from flags, it
+ * prints one JSON line per event with the runtime's Date.now() in `t`, and takes stdin commands `members`,
+ * `stats` and `leave`, in the Go test peers' line protocol (test/interop/peers.ts drives both). `ready`
+ * comes once the first join succeeded or the join timeout passed (`joined`: 1 when a seed answered, else
+ * 0), with the pid of the process running the membership, so that a benchmark can stall it.
  *
  * node membership-member.ts --name a --bind 192.0.2.21 [--port 7946] [--seeds 192.0.2.22:7946,...]
  *   [--keys b64,...] [--label L] [--profile fast|lan] [--meta TEXT] [--join-timeout 5000]

@@ -10,7 +10,7 @@ import { buildPeers, startPeer, type GoPeer, type PeerEvent } from '../interop/p
 
 const repo = resolve(__dirname, '../..');
 const node24 = join(repo, 'node_modules/.bin/node');
-const fixture = join(repo, 'test/netns/fixtures/member.ts');
+const fixture = join(repo, 'bench/lib/membership-member.ts');
 const [TS_ADDR, GO_ADDR] = ['192.0.2.31', '192.0.2.32'];
 const TS_META = '{"v":"0.1.0","e":"ring"}';
 

@@ -8,7 +8,7 @@ import { startPeer, type GoPeer, type PeerEvent } from '../interop/peers.ts';
 
 const repo = resolve(__dirname, '../..');
 const node24 = join(repo, 'node_modules/.bin/node');
-const fixture = join(repo, 'test/netns/fixtures/member.ts');
+const fixture = join(repo, 'bench/lib/membership-member.ts');
 const NAMES = ['m1', 'm2', 'm3', 'm4', 'm5'];
 const addressOf = (i: number): string => `192.0.2.${21 + i}`;
 
