@@ -3,36 +3,14 @@
  * each publisher (its own process) sends at most 12 requests in that minute, counted by the publisher
  * and independently from undici's diagnostics channel, and status converges within 5 s of SIGCONT.
  */
-import { installCrds, kubeExpect, startApiServer, type ApiServer } from './server.ts';
-import { NAMESPACE, PublisherDriver, waitConverged, type DriverStats } from './drivers/harness.ts';
+import { PublisherDriver, useStatusServer, waitConverged, type DriverStats } from './drivers/harness.ts';
 
 const nodes = ['node-a', 'node-b', 'node-c'];
 const services = ['default/svc-0', 'default/svc-1', 'default/svc-2'];
 const interfaces = ['eth0'];
 const outageMs = 60_000;
 
-let server: ApiServer | undefined;
-const drivers: PublisherDriver[] = [];
-
-function running(): ApiServer {
-  if (server === undefined) throw new Error('API server not started');
-  return server;
-}
-
-beforeAll(async () => {
-  server = await startApiServer();
-  await installCrds(server.access);
-  await kubeExpect(server.access, [201], 'POST', '/api/v1/namespaces', { metadata: { name: NAMESPACE } });
-}, 600_000);
-
-afterAll(async () => {
-  server?.resume();
-  for (const driver of drivers) {
-    if (process.env['STATUS_DRIVER_LOGS'] !== undefined) console.log(driver.logs);
-    driver.kill();
-  }
-  await server?.stop();
-});
+const lab = useStatusServer();
 
 const ownersAt = (step: number) => new Map(services.map((svc, i) => [svc, nodes[(step + i) % 3] ?? '']));
 const ifaces = Object.fromEntries(services.map((s) => [s, interfaces]));
@@ -44,30 +22,30 @@ function only(stats: DriverStats) {
 }
 
 test('API server stopped for 60 s: <= 12 requests a minute per publisher, converged within 5 s after', async () => {
-  const access = running().access;
+  const access = lab.server().access;
   for (const name of nodes)
-    drivers.push(
+    lab.drivers.push(
       await PublisherDriver.start({
-        kubeconfig: running().kubeconfig,
+        kubeconfig: lab.server().kubeconfig,
         nodes: [{ name }],
         tunables: { resyncMs: 5_000 },
         logLevel: process.env['STATUS_DRIVER_LOGS'] ?? 'warn',
       }),
     );
-  for (const driver of drivers) await driver.update([...ownersAt(0)], nodes, ifaces);
+  for (const driver of lab.drivers) await driver.update([...ownersAt(0)], nodes, ifaces);
   await waitConverged(access, ownersAt(0), interfaces, 20_000);
-  for (const driver of drivers) expect(await driver.waitIdle()).toBe(true);
+  for (const driver of lab.drivers) expect(await driver.waitIdle()).toBe(true);
 
-  const before = await Promise.all(drivers.map((d) => d.stats()));
-  running().pause();
+  const before = await Promise.all(lab.drivers.map((d) => d.stats()));
+  lab.server().pause();
   const pausedAt = Date.now();
-  for (const driver of drivers) await driver.update([...ownersAt(1)], nodes, ifaces);
+  for (const driver of lab.drivers) await driver.update([...ownersAt(1)], nodes, ifaces);
   await new Promise((r) => setTimeout(r, outageMs - (Date.now() - pausedAt)));
-  const during = await Promise.all(drivers.map((d) => d.stats()));
-  running().resume();
+  const during = await Promise.all(lab.drivers.map((d) => d.stats()));
+  lab.server().resume();
   const resumedAt = Date.now();
   const convergeMs = await waitConverged(access, ownersAt(1), interfaces, 30_000);
-  const after = await Promise.all(drivers.map((d) => d.stats()));
+  const after = await Promise.all(lab.drivers.map((d) => d.stats()));
 
   const report = nodes.map((name, i) => {
     const b = before[i] as DriverStats;
@@ -92,5 +70,5 @@ test('API server stopped for 60 s: <= 12 requests a minute per publisher, conver
   expect(Math.min(...report.map((r) => r.requestsWhileBreakerOpen))).toBeGreaterThan(0);
   expect(convergeMs).toBeLessThanOrEqual(5_000);
   for (const s of after) expect(only(s).writes['patchStatus']?.['invalid']).toBe(0);
-  for (const driver of drivers) await driver.close();
+  for (const driver of lab.drivers) await driver.close();
 }, 600_000);

@@ -4,28 +4,10 @@
  * the create really meets it), the same with full labels (seen by the watch), and an object whose
  * immutable status.node is another node's. Each is deleted and recreated; no status patch touches it.
  */
-import { installCrds, kubeExpect, startApiServer, type ApiServer } from './server.ts';
-import { NAMESPACE, PublisherDriver, createForeign, listStatuses } from './drivers/harness.ts';
+import { kubeExpect } from './server.ts';
+import { PublisherDriver, useStatusServer, createForeign, listStatuses } from './drivers/harness.ts';
 
-let server: ApiServer | undefined;
-let driver: PublisherDriver | undefined;
-
-function running(): ApiServer {
-  if (server === undefined) throw new Error('API server not started');
-  return server;
-}
-
-beforeAll(async () => {
-  server = await startApiServer();
-  await installCrds(server.access);
-  await kubeExpect(server.access, [201], 'POST', '/api/v1/namespaces', { metadata: { name: NAMESPACE } });
-}, 600_000);
-
-afterAll(async () => {
-  if (process.env['STATUS_DRIVER_LOGS'] !== undefined) console.log(driver?.logs);
-  driver?.kill();
-  await server?.stop();
-});
+const lab = useStatusServer();
 
 const labels = (svc: string, node = 'node-a') => ({
   'metallb.io/node': node,
@@ -37,7 +19,7 @@ const oldPod = { apiVersion: 'v1', kind: 'Pod', name: 'speaker-a', uid: 'uid-old
 const newPod = { name: 'speaker-a', uid: 'uid-new' };
 
 test('stale Pod owner (409 and watched) and a wrong immutable field: deleted and recreated, never patched', async () => {
-  const access = running().access;
+  const access = lab.server().access;
   const old = {
     web: await createForeign(
       access,
@@ -52,11 +34,12 @@ test('stale Pod owner (409 and watched) and a wrong immutable field: deleted and
     ]),
   };
 
-  driver = await PublisherDriver.start({
-    kubeconfig: running().kubeconfig,
+  const driver = await PublisherDriver.start({
+    kubeconfig: lab.server().kubeconfig,
     nodes: [{ name: 'node-a', pod: newPod }],
     logLevel: process.env['STATUS_DRIVER_LOGS'] ?? 'warn',
   });
+  lab.drivers.push(driver);
   const owners: [string, string][] = ['web', 'db', 'api', 'new'].map((s) => [`default/${s}`, 'node-a']);
   await driver.update(owners, ['node-a', 'node-b'], { 'default/web': ['eth0'] });
   expect(await driver.waitIdle()).toBe(true);

@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { kubeExpect, type KubeAccess } from '../kube-request.ts';
+import { installCrds, startApiServer, type ApiServer } from '../server.ts';
 
 const repo = resolve(__dirname, '../../..');
 const node24 = resolve(repo, 'node_modules/.bin/node');
@@ -249,4 +250,40 @@ export async function createForeign(
       'application/merge-patch+json',
     );
   return (created.body as { metadata: { uid: string } }).metadata.uid;
+}
+
+export interface StatusServer {
+  /** The running server (throws before beforeAll has started it). */
+  server(): ApiServer;
+  /** Drivers to kill (printing their logs when STATUS_DRIVER_LOGS is set) before the server stops. */
+  readonly drivers: PublisherDriver[];
+}
+
+/**
+ * A real API server with MetalLB's CRDs and the speaker namespace for the calling test file: started in
+ * beforeAll, stopped in afterAll (resumed first if a test paused it, its drivers killed before).
+ */
+export function useStatusServer(): StatusServer {
+  let server: ApiServer | undefined;
+  const drivers: PublisherDriver[] = [];
+  beforeAll(async () => {
+    server = await startApiServer();
+    await installCrds(server.access);
+    await kubeExpect(server.access, [201], 'POST', '/api/v1/namespaces', { metadata: { name: NAMESPACE } });
+  }, 600_000);
+  afterAll(async () => {
+    server?.resume();
+    for (const driver of drivers) {
+      if (process.env['STATUS_DRIVER_LOGS'] !== undefined) console.log(driver.logs);
+      driver.kill();
+    }
+    await server?.stop();
+  });
+  return {
+    server: () => {
+      if (server === undefined) throw new Error('API server not started');
+      return server;
+    },
+    drivers,
+  };
 }
