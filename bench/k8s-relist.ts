@@ -3,7 +3,9 @@
  * a real API server on loopback (test/k8s), the sources in this process, monitorEventLoopDelay around
  * the first sync and around a forced relist (every watch dropped, everything listed again).
  * Goal: p99 <= 20 ms. An idle Node.js process measures its own lag over the same windows: what the
- * machine alone costs (on a shared 2-core VM it is far from zero). Writes bench/results/k8s-relist.json.
+ * machine alone costs (on a shared 2-core VM it is far from zero). The planner's first full plan of the
+ * synced model (what the speaker runs next, one task) is timed on its own, outside the windows.
+ * Writes bench/results/k8s-relist.json.
  *
  *   node_modules/.bin/node bench/k8s-relist.ts [--services 10000] [--resolution-ms 5] [--relists 3]
  *   node_modules/.bin/node bench/k8s-relist.ts --hold               # fill a server, keep it until Ctrl-C
@@ -17,6 +19,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { kubeApi, loadKubeConfig, startClusterSources, type ClusterSources } from '../src/k8s/index.ts';
+import { createPlanner } from '../src/speaker/planner.ts';
 import { writeResults } from './lib/results.ts';
 
 const { values } = parseArgs({
@@ -237,6 +240,12 @@ try {
   const running = sources;
   const model = running.model();
   console.log(`model: ${model.services.length} services, ${model.endpointSlices.length} slices`);
+  // What the speaker does with the first model: one full plan, a single task the sources cannot slice.
+  const planner = createPlanner();
+  const planStarted = performance.now();
+  planner.plan(model, { name: 'node-a', labels: {} }, ['node-a', 'node-b', 'node-c'], { mode: 'metallb' });
+  const firstPlanMs = Number((performance.now() - planStarted).toFixed(1));
+  console.log(`first full plan of the synced model: ${firstPlanMs} ms`);
   const modelsBefore = running.stats().models;
   const relists: Lag[] = [];
   for (let i = 1; i <= Number(values.relists); i++) {
@@ -269,8 +278,10 @@ try {
     loadAverage: loadavg(),
     initialSync: initial,
     forcedRelists: relists,
+    firstPlanMs,
     relistKeptModel: unchanged,
-    met: initial.p99Ms <= 20 && relistP99 <= 20,
+    relistsMet: relistP99 <= 20,
+    initialSyncMet: initial.p99Ms <= 20,
   });
   console.log(`wrote ${file}`);
 } finally {

@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeApi, ListPage, RawObject, WatchEventType, WatchHandle } from './api.ts';
 import { KubeApiError, KubeConfigError } from './errors.ts';
+import { loopTurns, type TurnQueue } from './turns.ts';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -42,6 +43,8 @@ export async function loadKubeConfig(path?: string): Promise<KubeConfig> {
 export interface KubeApiOptions {
   /** Per-request timeout of lists and gets, ms (default 30 000). */
   readonly requestTimeoutMs?: number;
+  /** Where a list page waits for a turn of its own to be parsed (default: the process's queue). */
+  readonly turns?: TurnQueue;
 }
 
 interface StatusBody {
@@ -84,6 +87,7 @@ function sameMaterial(a: TlsMaterial, b: TlsMaterial): boolean {
 export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
   const server = kc.getCurrentCluster()?.server ?? '';
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
+  const turns = options.turns ?? loopTurns;
   // client-node makes a new agent per request: every list page would pay a TLS handshake. One
   // keep-alive agent serves while the TLS material stays the same (a rotated client cert gets a new one).
   let shared: { material: TlsMaterial; agent: Agent } | undefined;
@@ -116,8 +120,9 @@ export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
     return () => req.destroy();
   }
 
-  async function getJson(path: string, allow404: boolean): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  /** The body of a 200 answer; undefined for a 404 when `allow404`. */
+  function getText(path: string, allow404: boolean): Promise<string | undefined> {
+    return new Promise<string | undefined>((resolve, reject) => {
       let abort: () => void = () => undefined;
       const timer = setTimeout(() => {
         abort();
@@ -134,13 +139,7 @@ export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode === 404 && allow404) return resolve(undefined);
             if (res.statusCode !== 200) return reject(statusError('GET', path, res.statusCode, text));
-            try {
-              resolve(JSON.parse(text));
-            } catch (err) {
-              reject(
-                new KubeApiError('GET', path, res.statusCode, `invalid JSON: ${(err as Error).message}`),
-              );
-            }
+            resolve(text);
           });
         },
         (err) => {
@@ -154,15 +153,24 @@ export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
           reject(new KubeApiError('GET', path, undefined, (err as Error).message));
         },
       );
-    }).catch((err: unknown) => {
-      if (err instanceof KubeApiError) throw err;
-      throw new KubeApiError('GET', path, undefined, (err as Error).message);
     });
+  }
+
+  function parseJson(path: string, text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new KubeApiError('GET', path, 200, `invalid JSON: ${(err as Error).message}`);
+    }
   }
 
   return {
     async list(path, query): Promise<ListPage> {
-      const body = (await getJson(withQuery(path, query), false)) as {
+      const target = withQuery(path, query);
+      const text = (await getText(target, false)) ?? '';
+      // A page of 100 Services is ~130 kB: its parse gets a turn of the event loop to itself.
+      await turns.next();
+      const body = parseJson(target, text) as {
         items?: RawObject[];
         metadata?: { resourceVersion?: string; continue?: string };
       };
@@ -175,7 +183,8 @@ export function kubeApi(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
     },
 
     async get(path) {
-      return (await getJson(path, true)) as RawObject | undefined;
+      const text = await getText(path, true);
+      return text === undefined ? undefined : (parseJson(path, text) as RawObject);
     },
 
     async watch(path, query, onEvent, onDone): Promise<WatchHandle> {

@@ -20,6 +20,7 @@ export type { KubeApi, ListPage, RawObject, WatchEventType, WatchHandle } from '
 export { kubeApi, loadKubeConfig, type KubeApiOptions } from './client.ts';
 export { collectionPath, modelConverter, modelKinds, type ModelKind, type Rejection } from './convert.ts';
 export { KubeApiError, KubeConfigError } from './errors.ts';
+export { ApiGate, serverDown, type ApiGateEvents, type ApiGateOptions, type ApiGateStats } from './gate.ts';
 export { backoffDelay, Informer, type InformerOptions, type InformerStats } from './informer.ts';
 export { assembleModel, compatiblePools, type ModelParts, type PoolRejection } from './model.ts';
 export {

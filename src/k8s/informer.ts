@@ -4,10 +4,11 @@
  * (410), and exponential backoff with jitter between failures. The store keeps converted values, so a
  * relist reconverts only objects whose resourceVersion changed.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { KubeApi, RawObject, WatchEventType, WatchHandle } from './api.ts';
 import { KubeApiError } from './errors.ts';
+import type { ApiGate } from './gate.ts';
 import type { KindStore } from './store.ts';
+import { loopTurns, type TurnQueue } from './turns.ts';
 
 export interface InformerTarget {
   /** For logs and stats, e.g. "services". */
@@ -40,9 +41,18 @@ export interface InformerOptions {
   /** Server-side watch timeout range, s (default 240-360, randomised so watches do not end together). */
   readonly watchTimeoutSeconds?: readonly [number, number];
   readonly random?: () => number;
+  /**
+   * The gate shared by the informers of one API server: a failure without an answer opens it, and no
+   * request is sent while it is open (its probes find when the server answers again).
+   */
+  readonly gate?: ApiGate;
+  /** Where list slices wait for a turn of the event loop (default: the process's queue). */
+  readonly turns?: TurnQueue;
 }
 
 export interface InformerStats {
+  /** Requests sent: every list page and every watch start. */
+  readonly requests: number;
   readonly lists: number;
   readonly watches: number;
   readonly failures: number;
@@ -65,14 +75,16 @@ export class Informer<T> {
   readonly #target: InformerTarget;
   readonly #store: KindStore<T>;
   readonly #events: InformerEvents;
-  readonly #options: Required<InformerOptions>;
+  readonly #options: Required<Omit<InformerOptions, 'gate' | 'turns'>>;
+  readonly #gate: ApiGate | undefined;
+  readonly #turns: TurnQueue;
   #stopped = false;
   #synced = false;
   #resourceVersion: string | undefined;
   #watch: { handle: WatchHandle | undefined; end: (err: Error | undefined) => void } | undefined;
   #wake: (() => void) | undefined;
   #running: Promise<void> | undefined;
-  #stats = { lists: 0, watches: 0, failures: 0 };
+  #stats = { requests: 0, lists: 0, watches: 0, failures: 0 };
 
   constructor(
     api: KubeApi,
@@ -93,6 +105,8 @@ export class Informer<T> {
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? [240, 360],
       random: options.random ?? Math.random,
     };
+    this.#gate = options.gate;
+    this.#turns = options.turns ?? loopTurns;
   }
 
   get name(): string {
@@ -124,6 +138,8 @@ export class Informer<T> {
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#stopped) {
+      await this.#gate?.admit();
+      if (this.#stopped) break;
       try {
         if (this.#resourceVersion === undefined) await this.#list();
         if (this.#stopped) break;
@@ -143,6 +159,7 @@ export class Informer<T> {
         }
         failures += 1;
         this.#stats.failures += 1;
+        this.#gate?.failed(error);
         const delay = backoffDelay(
           failures,
           this.#options.backoffInitialMs,
@@ -170,6 +187,7 @@ export class Informer<T> {
     do {
       const query: Record<string, string> = { ...this.#selectors(), limit: String(this.#options.pageSize) };
       if (continueToken !== undefined) query['continue'] = continueToken;
+      this.#stats.requests += 1;
       const page = await this.#api.list(this.#target.path, query);
       if (this.#stopped) return;
       await this.#stage(page.items);
@@ -177,8 +195,9 @@ export class Informer<T> {
       continueToken = page.continueToken;
       resourceVersion = page.resourceVersion;
     } while (continueToken !== undefined);
+    await this.#turns.next();
     const changed = this.#store.endList();
-    await yieldToLoop();
+    await this.#turns.next();
     // The sorted values are built here, in a turn of their own, rather than all kinds at once when the
     // model is assembled.
     this.#store.values();
@@ -186,19 +205,20 @@ export class Informer<T> {
     this.#resourceVersion = resourceVersion;
   }
 
-  /** Stages a page into the store, yielding to the event loop every sliceMs. */
+  /** Stages a page into the store in slices of sliceMs, each in a turn of its own. */
   async #stage(items: readonly RawObject[]): Promise<void> {
+    await this.#turns.next();
+    if (this.#stopped) return;
     let sliceStart = performance.now();
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (item !== undefined) this.#store.listItem(item);
-      if (i % 8 === 7 && performance.now() - sliceStart > this.#options.sliceMs) {
-        await yieldToLoop();
+      if (performance.now() - sliceStart > this.#options.sliceMs) {
+        await this.#turns.next();
         if (this.#stopped) return;
         sliceStart = performance.now();
       }
     }
-    await yieldToLoop();
   }
 
   /** One watch until the server ends it (resolves: were events seen) or it fails (rejects). */
@@ -212,6 +232,7 @@ export class Informer<T> {
       timeoutSeconds: String(timeoutSeconds),
     };
     this.#stats.watches += 1;
+    this.#stats.requests += 1;
     let seen = false;
     return new Promise<boolean>((resolve, reject) => {
       const watch: { handle: WatchHandle | undefined; end: (err: Error | undefined) => void } = {

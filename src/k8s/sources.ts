@@ -6,6 +6,7 @@
 import type { Model } from '../config/index.ts';
 import type { KubeApi } from './api.ts';
 import { collectionPath, modelConverter, modelKinds, type ModelKind, type Rejection } from './convert.ts';
+import { ApiGate, type ApiGateOptions, type ApiGateStats } from './gate.ts';
 import { Informer, type InformerOptions, type InformerStats } from './informer.ts';
 import { assembleModel, type ModelParts, type PoolRejection } from './model.ts';
 import {
@@ -35,7 +36,9 @@ export interface ClusterSourceOptions {
   readonly debounceMs?: number;
   /** Longest a change waits for quiet, ms (default 500): a steady stream of events still yields models. */
   readonly maxDelayMs?: number;
-  readonly informer?: InformerOptions;
+  readonly informer?: Omit<InformerOptions, 'gate'>;
+  /** The gate every informer waits behind while the API server does not answer. */
+  readonly gate?: ApiGateOptions;
   readonly logger: SourceLogger;
 }
 
@@ -53,7 +56,8 @@ export interface ClusterSources {
   excludedInterfaces(): readonly RegExp[];
   /** Drops every watch and lists everything again. */
   relist(): void;
-  stats(): Record<string, InformerStats> & { models: number };
+  /** Per informer (by resource), the models built, and the API gate (its probes are requests too). */
+  stats(): Record<string, InformerStats> & { models: number; gate: ApiGateStats };
   close(): Promise<void>;
 }
 
@@ -134,6 +138,16 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
   const failed = (name: string) => (err: Error, retryInMs: number) =>
     logger.warn('list/watch failed; retrying', { resource: name, retryInMs, error: err.message });
 
+  const gate = new ApiGate(
+    () => api.list(collectionPath('Node', namespace), { limit: '1' }),
+    {
+      opened: (err) =>
+        logger.warn('API server not answering; every list and watch waits for it', { error: err.message }),
+      closed: (downMs, probes) => logger.info('API server answers again', { downMs, probes }),
+    },
+    options.gate,
+  );
+  const informerOptions: InformerOptions = { ...options.informer, gate };
   const informers: Informer<unknown>[] = [];
   for (const kind of Object.keys(modelKinds) as ModelKind[]) {
     const path = collectionPath(kind, namespace);
@@ -154,7 +168,7 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
         { name: modelKinds[kind].plural, path },
         stores[kind] as KindStore<unknown>,
         events,
-        options.informer,
+        informerOptions,
       ),
     );
   }
@@ -175,7 +189,7 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
         },
         pods as KindStore<unknown>,
         { changed: notify, synced: notify, failed: failed('pods') },
-        options.informer,
+        informerOptions,
       ),
     );
   }
@@ -207,7 +221,7 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
         synced: () => undefined,
         failed: failed('configmaps'),
       },
-      options.informer,
+      informerOptions,
     ),
   );
   for (const informer of informers) informer.start();
@@ -224,12 +238,16 @@ export function startClusterSources(api: KubeApi, options: ClusterSourceOptions)
     },
     stats: () => {
       const byName = Object.fromEntries(informers.map((informer) => [informer.name, informer.stats()]));
-      return { ...byName, models } as Record<string, InformerStats> & { models: number };
+      return { ...byName, models, gate: gate.stats() } as Record<string, InformerStats> & {
+        models: number;
+        gate: ApiGateStats;
+      };
     },
     async close() {
       closed = true;
       clearTimeout(quietTimer);
       clearTimeout(maxTimer);
+      gate.stop();
       await Promise.all(informers.map((informer) => informer.stop()));
     },
   };

@@ -1,4 +1,5 @@
 import {
+  ApiGate,
   backoffDelay,
   Informer,
   KindStore,
@@ -164,4 +165,42 @@ test('backoff doubles up to its ceiling, jitter takes off up to half', () => {
     500, 1000, 2000, 4000, 30_000,
   ]);
   expect(backoffDelay(3, 500, 30_000, () => 1)).toBe(1000);
+});
+
+test('informers sharing a gate send nothing while it is open: only its probes ask the server', async () => {
+  const api = new FakeApi();
+  let serverUp = false;
+  let probes = 0;
+  const gate = new ApiGate(
+    async () => {
+      probes += 1;
+      if (!serverUp) throw new KubeApiError('GET', '/api/v1/nodes', undefined, 'ECONNREFUSED');
+    },
+    { opened: () => undefined, closed: () => undefined },
+    { initialDelayMs: 5, maxDelayMs: 5, random: () => 0 },
+  );
+  const informers = ['a', 'b', 'c'].map(
+    (name) =>
+      new Informer(
+        api,
+        { name, path: `/api/v1/${name}` },
+        new KindStore<RawObject>((object) => object),
+        { changed: () => undefined, synced: () => undefined, failed: () => undefined },
+        { backoffInitialMs: 1, backoffMaxMs: 1, random: () => 0, gate },
+      ),
+  );
+  for (const informer of informers) informer.start();
+  await until(() => api.watches.length === 3);
+  const lists = api.lists.length;
+  for (const watch of api.watches) watch.done(new KubeApiError('WATCH', '/x', undefined, 'reset'));
+  await new Promise((r) => setTimeout(r, 60));
+  expect(gate.isOpen).toBe(true);
+  expect(probes).toBeGreaterThan(3);
+  // Without the gate each informer would have re-watched every millisecond.
+  expect(api.watches).toHaveLength(3);
+  serverUp = true;
+  await until(() => api.watches.length === 6);
+  expect(api.lists).toHaveLength(lists);
+  gate.stop();
+  await Promise.all(informers.map((informer) => informer.stop()));
 });
