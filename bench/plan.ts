@@ -19,7 +19,13 @@ import { parseArgs } from 'node:util';
 import type { ElectionMode } from '../src/election/index.ts';
 import { BenchError } from './lib/errors.ts';
 import { measureSpeaker, type SpeakerMemory } from './lib/plan-speaker.ts';
-import { planMemory, timeMode, type ModeTimings } from './lib/plan-timing.ts';
+import {
+  configMemory,
+  planMemory,
+  timeMode,
+  type ConfigMemory,
+  type ModeTimings,
+} from './lib/plan-timing.ts';
 import { REPO, writeResults } from './lib/results.ts';
 import { renderTable } from './lib/table.ts';
 
@@ -47,7 +53,9 @@ const MB = 1024 * 1024;
 if (values['memory-child'] !== undefined) {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new BenchError('--memory-child', 'run with --expose-gc');
-  console.log(JSON.stringify(planMemory(values['memory-child'] as ElectionMode, shape, gc)));
+  const child = values['memory-child'];
+  const result = child === 'config' ? configMemory(shape, gc) : planMemory(child as ElectionMode, shape, gc);
+  console.log(JSON.stringify(result));
   process.exit(0);
 }
 
@@ -60,18 +68,24 @@ const timings: ModeTimings[] = modes.map((mode) =>
   }),
 );
 
-const memory = modes.map((mode) => {
-  const argv = ['--expose-gc', join(REPO, 'bench/plan.ts'), '--memory-child', mode];
+function memoryChild(kind: string, flags: readonly string[] = []): unknown {
+  const argv = ['--expose-gc', ...flags, join(REPO, 'bench/plan.ts'), '--memory-child', kind];
   const sizes = ['--services', String(shape.services), '--nodes', String(shape.nodes)];
-  const output = execFileSync(process.execPath, [...argv, ...sizes], { encoding: 'utf8' });
-  return { mode, ...(JSON.parse(output) as ReturnType<typeof planMemory>) };
-});
+  return JSON.parse(execFileSync(process.execPath, [...argv, ...sizes], { encoding: 'utf8' }));
+}
+
+const memory = modes.map((mode) => ({ mode, ...(memoryChild(mode) as ReturnType<typeof planMemory>) }));
+// Parsing the standalone YAML, with V8's default semi-space and with the one bin/l2speaker.js sets.
+const configParse = [[], ['--max-semi-space-size=2']].map((flags) => ({
+  flags,
+  ...(memoryChild('config', flags) as ConfigMemory),
+}));
 
 let speaker: SpeakerMemory | undefined;
 if (!values['no-speaker'])
   speaker = await measureSpeaker(REPO, shape.services, count('--speaker-seconds', values['speaker-seconds']));
 
-const kinds = ['pure', 'cold', 'full', 'relist', 'leave', 'join'] as const;
+const kinds = ['pure', 'cold', 'full', 'editRelist', 'relist', 'leave', 'join'] as const;
 console.log(`\nplan(): ${shape.services} services x ${shape.nodes} members, ms (median / p99)\n`);
 console.log(
   renderTable(
@@ -96,6 +110,20 @@ console.log(
     ]),
   ),
 );
+console.log(`\nparsing the standalone YAML of ${shape.services} services, MB (after gc)\n`);
+console.log(
+  renderTable(
+    ['v8 flags', 'parse (ms)', 'heap', 'rss before', 'rss after', 'peak rss'],
+    configParse.map((c) => [
+      c.flags.join(' ') || '(default)',
+      c.parseMs,
+      c.after.heapUsed / MB,
+      c.before.rss / MB,
+      c.after.rss / MB,
+      c.peakRss / MB,
+    ]),
+  ),
+);
 if (speaker !== undefined) {
   console.log(`\nbin/l2speaker.js holding ${speaker.services} IPv6 VIPs on eth0 (standalone, lab host)\n`);
   console.log(
@@ -105,5 +133,5 @@ if (speaker !== undefined) {
     ),
   );
 }
-const file = writeResults('plan', { shape, timings, memory, speaker });
+const file = writeResults('plan', { shape, timings, memory, configParse, speaker });
 console.log(`\nwrote ${file}`);

@@ -4,11 +4,12 @@
  * derived again; hashes, ring and equal candidates kept), a relist (every object new, contents equal),
  * one member leaving and joining again.
  */
-import type { Model } from '../../src/config/index.ts';
+import { readFileSync } from 'node:fs';
+import { parseConfig, type Model } from '../../src/config/index.ts';
 import type { ElectionMode } from '../../src/election/index.ts';
 import { plan } from '../../src/speaker/plan.ts';
 import { createPlanner } from '../../src/speaker/planner.ts';
-import { nodeName, scaleModel, type ScaleShape } from './plan-model.ts';
+import { nodeName, scaleConfigYaml, scaleModel, type ScaleShape } from './plan-model.ts';
 import { summarize, type Summary } from './stats.ts';
 
 export interface ModeTimings {
@@ -16,8 +17,13 @@ export interface ModeTimings {
   /** Milliseconds per kind of plan. */
   readonly pure: Summary;
   readonly cold: Summary;
-  /** An L2Advertisement edit: every service derived again, owners kept where eligibility is equal. */
+  /**
+   * An L2Advertisement edit: every service derived again, owners kept where eligibility is equal; the
+   * other objects keep their identity, as the sources keep unchanged objects.
+   */
   readonly full: Summary;
+  /** The same edit with every other object new too (an edit arriving with a relist): the worst case. */
+  readonly editRelist: Summary;
   /** A relist: every object new, contents equal. */
   readonly relist: Summary;
   readonly leave: Summary;
@@ -46,7 +52,8 @@ export function timeMode(mode: ElectionMode, options: TimingOptions): ModeTiming
   const self = { name: nodeName(0), labels: {} };
   const opts = { mode };
   const base = scaleModel(shape);
-  const edited = [scaleModel(shape, 1), base];
+  const edited = [{ ...base, advertisements: scaleModel({ services: 0, nodes: 0 }, 1).advertisements }, base];
+  const editedRelists = [scaleModel(shape, 1), scaleModel(shape)];
   const relists = [scaleModel(shape), base];
   const pure = Array.from({ length: slowRepeat }, () => timed(() => plan(base, self, members, opts)));
   const cold = Array.from({ length: slowRepeat }, () => {
@@ -58,6 +65,9 @@ export function timeMode(mode: ElectionMode, options: TimingOptions): ModeTiming
   let last = planner.plan(base, self, members, opts);
   const full = Array.from({ length: repeat }, (_, i) =>
     timed(() => (last = planner.plan(edited[i % 2] as Model, self, members, opts))),
+  );
+  const editRelist = Array.from({ length: repeat }, (_, i) =>
+    timed(() => planner.plan(editedRelists[i % 2] as Model, self, members, opts)),
   );
   const relist = Array.from({ length: repeat }, (_, i) =>
     timed(() => planner.plan(relists[i % 2] as Model, self, members, opts)),
@@ -78,12 +88,36 @@ export function timeMode(mode: ElectionMode, options: TimingOptions): ModeTiming
     pure: summarize(pure),
     cold: summarize(cold),
     full: summarize(full),
+    editRelist: summarize(editRelist),
     relist: summarize(relist),
     leave: summarize(leave),
     join: summarize(join),
     answered: last.addresses.length,
     owned,
   };
+}
+
+/** Heap and RSS (and the peak RSS) of a process that parsed the standalone YAML of N services (with gc). */
+export function configMemory(shape: ScaleShape, gc: () => void): ConfigMemory {
+  const text = scaleConfigYaml(shape.services);
+  gc();
+  const before = process.memoryUsage();
+  const started = performance.now();
+  const model = parseConfig(text, 'bench');
+  const parseMs = performance.now() - started;
+  gc();
+  const after = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const peakRss = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+  return { services: model.services.length, parseMs, before, after, peakRss };
+}
+
+export interface ConfigMemory {
+  readonly services: number;
+  readonly parseMs: number;
+  readonly before: NodeJS.MemoryUsage;
+  readonly after: NodeJS.MemoryUsage;
+  readonly peakRss: number;
 }
 
 /** Heap and RSS of a process holding the model, then also a planner that planned it (call with gc). */

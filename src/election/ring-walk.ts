@@ -53,6 +53,11 @@ export class RingWalk {
     return undefined;
   }
 
+  /** How many IPs have points kept. */
+  get size(): number {
+    return this.#points.size;
+  }
+
   /** Forgets the points of IPs that no service has any more. */
   retain(ips: ReadonlySet<string>): void {
     for (const ip of this.#points.keys()) if (!ips.has(ip)) this.#points.delete(ip);

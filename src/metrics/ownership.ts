@@ -27,11 +27,29 @@ export interface OwnershipMetrics {
    */
   memberState(name: string, state: string, nowMs: number): void;
   /**
-   * The owner of every service after a plan (src/speaker plan().owners). Counts this node's gains and
-   * losses and every move between two members; a gain from a member whose outage clock runs observes
-   * the takeover time (from its first suspect, death or leave to this plan).
+   * The owner of every service after a plan (src/speaker plan().owners), a map never changed after
+   * (it is kept to compare the next one with). Counts this node's gains and losses and every move
+   * between two members; a gain from a member whose outage clock runs observes the takeover time (from
+   * its first suspect, death or leave to this plan). The same map again costs nothing, and one that
+   * tells its changes (OwnerChanges) costs those.
    */
   observeOwners(self: string, owners: ReadonlyMap<string, string | undefined>, nowMs: number): void;
+}
+
+/**
+ * Owners laid over an earlier plan's (src/speaker's OwnerMap after members leave): the keys that may
+ * have changed since `earlier`, or undefined when it is not laid over it.
+ */
+export interface OwnerChanges {
+  changedSince(earlier: ReadonlyMap<string, string | undefined>): Iterable<string> | undefined;
+}
+
+function changesOf(
+  owners: ReadonlyMap<string, string | undefined>,
+  earlier: ReadonlyMap<string, string | undefined>,
+): Iterable<string> | undefined {
+  const telling = owners as Partial<OwnerChanges>;
+  return typeof telling.changedSince === 'function' ? telling.changedSince(earlier) : undefined;
 }
 
 const DETECTION_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10];
@@ -103,7 +121,10 @@ export function createOwnershipMetrics(registry: Registry): OwnershipMetrics {
         detectionSeconds.observe(Math.max(0, nowMs - down.atMs) / 1000);
     },
     observeOwners(self, owners, nowMs) {
-      for (const [service, owner] of owners) {
+      if (owners === previousOwners) return;
+      const changed = changesOf(owners, previousOwners);
+      for (const service of changed ?? owners.keys()) {
+        const owner = owners.get(service);
         const before = previousOwners.get(service);
         if (before === owner) continue;
         if (owner === self) ownershipChanges.inc({ change: 'gained' });
@@ -113,9 +134,11 @@ export function createOwnershipMetrics(registry: Registry): OwnershipMetrics {
         if (owner === self && down !== undefined)
           takeoverSeconds.observe({ cause: down.cause }, Math.max(0, nowMs - down.atMs) / 1000);
       }
-      for (const [service, before] of previousOwners)
-        if (before === self && !owners.has(service)) ownershipChanges.inc({ change: 'lost' });
-      previousOwners = new Map(owners);
+      // Laid over the previous map, it has the same services: none went away.
+      if (changed === undefined)
+        for (const [service, before] of previousOwners)
+          if (before === self && !owners.has(service)) ownershipChanges.inc({ change: 'lost' });
+      previousOwners = owners;
     },
   };
 }

@@ -30,6 +30,21 @@ export class OwnerMap implements ReadonlyMap<string, string | undefined> {
     return layers >= MAX_LAYERS ? new Map(layered) : layered;
   }
 
+  /**
+   * The keys whose owner may differ from `earlier`'s, when this map was laid (in one or more layers)
+   * over it; undefined when it was not (compare every key). For src/metrics's observeOwners.
+   */
+  changedSince(earlier: ReadonlyMap<string, string | undefined>): Iterable<string> | undefined {
+    const keys = new Set<string>(this.#changes.keys());
+    let base = this.#base;
+    while (base !== earlier) {
+      if (!(base instanceof OwnerMap)) return undefined;
+      for (const key of base.#changes.keys()) keys.add(key);
+      base = base.#base;
+    }
+    return keys;
+  }
+
   get size(): number {
     return this.#base.size;
   }

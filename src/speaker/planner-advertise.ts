@@ -69,47 +69,79 @@ export class PoolLookup {
   }
 }
 
-/** The advertiser of a member class (its labels), over pools looked up in `lookup`. */
+/** How a class of member announces a service whose IPs all lie in pool `home` (-1: not in one). */
+export type ClassAdvertiser = (svc: Service, home: number) => NodeAdvertisement | undefined;
+
+/** What every service whose IPs all lie in one pool gets from a class, when no selector tells them apart. */
+interface PoolAnnouncement {
+  readonly advertisements: readonly L2Advertisement[];
+  readonly interfaces: readonly string[] | undefined;
+  readonly pools: readonly string[];
+}
+
+function mergedInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
+  const names = new Set<string>();
+  for (const ad of ads) {
+    if (ad.spec.interfaces.length === 0) return undefined;
+    for (const name of ad.spec.interfaces) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/** The pool every IP lies in, or -1 when they lie in several (or none). */
+export function onePool(ips: readonly string[], lookup: PoolLookup): number {
+  const home = ips.length === 0 ? -1 : lookup.poolOf(ips[0] ?? '');
+  for (let i = 1; i < ips.length; i++) if (lookup.poolOf(ips[i] ?? '') !== home) return -1;
+  return home;
+}
+
+/**
+ * The advertiser of a member class (its labels), over pools looked up in `lookup`: of a service and
+ * onePool(its IPs). A service in one pool whose advertisements have no serviceSelectors shares its
+ * arrays with every other such service.
+ */
 export function classAdvertiser(
   pools: readonly IPAddressPool[],
   advertisements: readonly L2Advertisement[],
   labels: Labels,
   lookup: PoolLookup,
   options: MatchOptions,
-): (svc: Service) => NodeAdvertisement | undefined {
+): ClassAdvertiser {
   const nodeAds = advertisements.filter((ad) => anyMatches(ad.spec.nodeSelectors, labels));
   const poolAds = pools.map((pool) => nodeAds.filter((ad) => selectsPool(ad, pool)));
-  return (svc) => {
+  const whole: (PoolAnnouncement | undefined)[] = pools.map((pool, i) => {
+    const ads = poolAds[i] ?? [];
+    if (ads.length === 0 || ads.some((ad) => ad.spec.serviceSelectors.length > 0)) return undefined;
+    return { advertisements: ads, interfaces: mergedInterfaces(ads), pools: [pool.metadata.name] };
+  });
+  return (svc, home) => {
     if (!servedHere(svc, options)) return undefined;
+    const shared = home === -1 ? undefined : whole[home];
+    if (shared !== undefined) {
+      const { namespace, name } = svc.metadata;
+      const { interfaces, pools: poolNames } = shared;
+      const service = { namespace, name, ips: svc.status.ingressIPs, interfaces, pools: poolNames };
+      return { service, advertisements: shared.advertisements };
+    }
     const ips: string[] = [];
     const poolNames = new Set<string>();
     const ads = new Set<L2Advertisement>();
     for (const ip of svc.status.ingressIPs) {
-      const home = lookup.poolOf(ip);
-      const matching = (poolAds[home] ?? []).filter((ad) =>
+      const at = lookup.poolOf(ip);
+      const matching = (poolAds[at] ?? []).filter((ad) =>
         anyMatches(ad.spec.serviceSelectors, svc.metadata.labels),
       );
       if (matching.length === 0) continue;
       ips.push(ip);
-      poolNames.add(pools[home]?.metadata.name ?? '');
+      poolNames.add(pools[at]?.metadata.name ?? '');
       for (const ad of matching) ads.add(ad);
     }
     if (ips.length === 0) return undefined;
-    let interfaces: string[] | undefined = [];
-    const names = new Set<string>();
-    for (const ad of ads) {
-      if (ad.spec.interfaces.length === 0) {
-        interfaces = undefined;
-        break;
-      }
-      for (const name of ad.spec.interfaces) names.add(name);
-    }
-    if (interfaces !== undefined) interfaces = [...names].sort();
     const service = {
       namespace: svc.metadata.namespace,
       name: svc.metadata.name,
       ips,
-      interfaces,
+      interfaces: mergedInterfaces(ads),
       pools: [...poolNames].sort(),
     };
     return { service, advertisements: [...ads] };

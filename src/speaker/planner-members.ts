@@ -59,6 +59,8 @@ export class MemberCaches {
   /** Owner per first IP, per candidates array, for #mode. */
   readonly #owners = new Map<readonly Candidate[], Map<string, string | undefined>>();
   #mode: ElectionMode = 'metallb';
+  /** Eligibility keys the served services had at the last sweep of #candidates. */
+  #keysAtSweep = 0;
 
   /**
    * The environment changed: every candidates list is checked again on first use, and keeps its
@@ -71,8 +73,10 @@ export class MemberCaches {
 
   /** Elects with this rule from now on; the owners kept under another are dropped. */
   useMode(mode: ElectionMode): void {
-    if (mode !== this.#mode) this.#owners.clear();
+    if (mode === this.#mode) return;
+    this.#owners.clear();
     this.#mode = mode;
+    // Only on a switch: after reset() the usable members are none until follow(), which moves the ring.
     if (mode === 'ring') this.#ring.use(this.#usable.map((m) => m.name));
   }
 
@@ -131,24 +135,44 @@ export class MemberCaches {
       : this.#ranks.owner(candidates, firstIp);
   };
 
-  /** elect, kept per (candidates array, first IP): for the arrays candidatesFor gives. */
-  owner(candidates: readonly Candidate[], firstIp: string): string | undefined {
+  /** The owners kept for a candidates array (see owner), to ask many first IPs of one array. */
+  ownersOf(candidates: readonly Candidate[]): Map<string, string | undefined> {
     let owners = this.#owners.get(candidates);
     if (owners === undefined) {
       owners = new Map();
       this.#owners.set(candidates, owners);
     }
-    if (owners.has(firstIp)) return owners.get(firstIp);
+    return owners;
+  }
+
+  /** elect, kept per (candidates array, first IP): for the arrays candidatesFor gives. */
+  owner(
+    candidates: readonly Candidate[],
+    firstIp: string,
+    owners = this.ownersOf(candidates),
+  ): string | undefined {
+    const kept = owners.get(firstIp);
+    if (kept !== undefined || owners.has(firstIp)) return kept;
     const owner = this.elect(candidates, firstIp);
     owners.set(firstIp, owner);
     return owner;
   }
 
-  /** Keeps the caches to about what the model holds (IPs and eligibility keys come and go). */
-  retain(ips: ReadonlySet<string>, keys: ReadonlySet<string>): void {
-    if (this.#ranks.size > 2 * ips.size + 1024) this.#ranks.retain(ips);
-    this.#ring.retain(ips);
-    if (this.#candidates.size <= 2 * keys.size + 64) return;
+  /**
+   * Keeps the caches to about what the served services hold (IPs and eligibility keys come and go),
+   * swept once they hold about twice as much: a plan that changed nothing costs no sweep.
+   */
+  retain(served: readonly Profile[]): void {
+    const limit = 2 * served.length + 1024;
+    if (this.#ranks.size > limit || this.#ring.size > limit) {
+      const ips = new Set<string>();
+      for (const p of served) if (p.ips[0] !== undefined) ips.add(p.ips[0]);
+      this.#ranks.retain(ips);
+      this.#ring.retain(ips);
+    }
+    if (this.#candidates.size <= 2 * this.#keysAtSweep + 64) return;
+    const keys = new Set(served.map((p) => p.eligibilityKey));
+    this.#keysAtSweep = keys.size;
     for (const [key, entry] of this.#candidates) {
       if (keys.has(key)) continue;
       this.#candidates.delete(key);

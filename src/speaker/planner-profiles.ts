@@ -16,7 +16,7 @@ import {
   type ServingNodes,
 } from '../config/index.ts';
 import type { PlanOptions } from './plan.ts';
-import { mayRefuseSharing } from './planner-advertise.ts';
+import { mayRefuseSharing, onePool } from './planner-advertise.ts';
 import { sameItems, type Environment } from './planner-view.ts';
 
 /** One served service (LoadBalancer of our class, with an IP) as far as the members do not matter. */
@@ -29,6 +29,8 @@ export interface Profile {
   readonly name: string;
   readonly ips: readonly string[];
   readonly refusal: string | undefined;
+  /** onePool(ips) with env.lookup: the pool holding every IP, -1 when they are not in one. */
+  readonly home: number;
   /** How the service is announced from a member of each class, undefined where it is not. */
   readonly perClass: readonly (NodeAdvertisement | undefined)[];
   readonly serving: ServingNodes | undefined;
@@ -49,18 +51,55 @@ function adKey(ad: L2Advertisement): string {
   return key;
 }
 
+const adsKeys = new WeakMap<readonly L2Advertisement[], string>();
+
+/** The advertisements' names, sorted, kept per array (services of one pool share theirs). */
+function adsKey(ads: readonly L2Advertisement[]): string {
+  let key = adsKeys.get(ads);
+  if (key === undefined) {
+    key = ads.map(adKey).sort().join(',');
+    adsKeys.set(ads, key);
+  }
+  return key;
+}
+
+/** Interned keys of services served anywhere, by their advertisements arrays per class (a trie). */
+interface KeyNode {
+  key: string | undefined;
+  readonly next: WeakMap<object, KeyNode>;
+}
+const KEYS: KeyNode = { key: undefined, next: new WeakMap() };
+const UNADVERTISED = {};
+
+/**
+ * The same string for services with the same advertisements arrays per class, so the maps keyed by it
+ * hash one string (services of one pool share their arrays, see classAdvertiser).
+ */
+function anywhereKey(perClass: readonly (NodeAdvertisement | undefined)[]): string {
+  let node = KEYS;
+  for (const adv of perClass) {
+    const part = adv?.advertisements ?? UNADVERTISED;
+    let next = node.next.get(part);
+    if (next === undefined) {
+      next = { key: undefined, next: new WeakMap() };
+      node.next.set(part, next);
+    }
+    node = next;
+  }
+  node.key ??= `${perClass.map((adv) => (adv === undefined ? '-' : adsKey(adv.advertisements))).join('|')}/C/*`;
+  return node.key;
+}
+
 function eligibilityKeyOf(
-  env: Environment,
   perClass: readonly (NodeAdvertisement | undefined)[],
   serving: ServingNodes | undefined,
   local: boolean,
 ): string {
   if (serving === undefined) return 'none';
-  const ads = perClass.map((adv) =>
-    adv === undefined ? '-' : adv.advertisements.map(adKey).sort().join(','),
-  );
-  const where = local && serving !== 'anywhere' ? [...serving].sort().join(',') : '*';
-  return `${ads.join('|')}/${local ? 'L' : 'C'}/${where}`;
+  if (!local) return anywhereKey(perClass);
+  const ads = perClass.map((adv) => (adv === undefined ? '-' : adsKey(adv.advertisements))).join('|');
+  const where = serving === 'anywhere' ? '*' : [...serving].sort().join(',');
+  return `${ads}/L/${where}`;
 }
 
 const NO_SLICES: readonly EndpointSlice[] = [];
@@ -101,12 +140,22 @@ function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): b
   );
 }
 
+/** The profile last made or checked for a service, and that Service object. */
+interface Known {
+  svc: Service;
+  profile: Profile;
+  /** The model's EndpointSlices when the profile's slices were last looked up: the same list, the same slices. */
+  sliceList: readonly EndpointSlice[];
+}
+
 /**
- * Profiles by "namespace/name", with the Service object they were last made or checked for: the same
- * object (and slices) is reused at once, an equal one of a new snapshot after comparing contents.
+ * Profiles by Service object and by "namespace/name": the same object (and slices) is reused at once,
+ * an equal one of a new snapshot after comparing contents; in a new environment (an advertisement
+ * edit) the same object keeps its key and serving nodes, and only its advertisements are derived again.
  */
 export class ProfileCache {
-  readonly #byKey = new Map<string, { svc: Service; readonly profile: Profile }>();
+  readonly #byKey = new Map<string, Known>();
+  readonly #bySvc = new WeakMap<Service, Known>();
 
   /** The profile of a served service, reused when the service, its slices and the environment are. */
   profileOf(
@@ -115,20 +164,38 @@ export class ProfileCache {
     svc: Service,
     slicesByService: ReadonlyMap<string, EndpointSlice[]>,
   ): Profile {
+    const same = this.#bySvc.get(svc);
+    if (same !== undefined) {
+      const { profile } = same;
+      const kept =
+        same.sliceList === model.endpointSlices ||
+        sameItems(profile.slices, slicesByService.get(profile.key) ?? NO_SLICES);
+      if (kept) {
+        same.sliceList = model.endpointSlices;
+        if (profile.env !== env) same.profile = rebaseProfile(env, profile, svc);
+        return same.profile;
+      }
+    }
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const slices = slicesByService.get(key) ?? NO_SLICES;
     const known = this.#byKey.get(key);
     if (known !== undefined && known.profile.env === env) {
       const { profile } = known;
-      if (known.svc === svc && sameItems(profile.slices, slices)) return profile;
       if (sameService(known.svc, svc) && sameSlices(profile.slices, slices)) {
         known.svc = svc;
+        known.sliceList = model.endpointSlices;
+        this.#bySvc.set(svc, known);
         return profile;
       }
     }
-    const profile = createProfile(env, model, svc, key, slices);
-    this.#byKey.set(key, { svc, profile });
-    return profile;
+    const entry = {
+      svc,
+      profile: createProfile(env, model, svc, key, slices),
+      sliceList: model.endpointSlices,
+    };
+    this.#byKey.set(key, entry);
+    this.#bySvc.set(svc, entry);
+    return entry.profile;
   }
 
   /** Forgets the services of earlier snapshots once they outnumber the current ones. */
@@ -139,6 +206,44 @@ export class ProfileCache {
   }
 }
 
+function refusalOf(env: Environment, svc: Service): string | undefined {
+  const { pools, advertisements } = env.resources;
+  return mayRefuseSharing(pools, advertisements, env.lookup, svc)
+    ? sharingRefusal(env.resources, svc)
+    : undefined;
+}
+
+function finishProfile(
+  env: Environment,
+  svc: Service,
+  base: Pick<Profile, 'slices' | 'key' | 'serving' | 'local'>,
+  knownHome?: number,
+): Profile {
+  const refusal = refusalOf(env, svc);
+  const home = knownHome ?? onePool(svc.status.ingressIPs, env.lookup);
+  const perClass = env.advertisers.map((advertise) => advertise(svc, home));
+  const { serving, local } = base;
+  return {
+    env,
+    slices: base.slices,
+    key: base.key,
+    namespace: svc.metadata.namespace,
+    name: svc.metadata.name,
+    ips: svc.status.ingressIPs,
+    refusal,
+    home,
+    perClass,
+    serving,
+    local,
+    eligibilityKey: refusal === undefined ? eligibilityKeyOf(perClass, serving, local) : 'none',
+  };
+}
+
+/** The profile of the same service and slices in another environment (its pool kept with the lookup). */
+function rebaseProfile(env: Environment, profile: Profile, svc: Service): Profile {
+  return finishProfile(env, svc, profile, profile.env.lookup === env.lookup ? profile.home : undefined);
+}
+
 function createProfile(
   env: Environment,
   model: Model,
@@ -146,26 +251,10 @@ function createProfile(
   key: string,
   slices: readonly EndpointSlice[],
 ): Profile {
-  const { pools, advertisements } = env.resources;
-  const refusal = mayRefuseSharing(pools, advertisements, env.lookup, svc)
-    ? sharingRefusal(env.resources, svc)
-    : undefined;
-  const serving = servingNodes({ ...model, endpointSlices: slices }, svc);
+  // A service without slices is served anywhere (servingNodes): no model copy for the 9 in 10 of them.
+  const serving = slices.length === 0 ? 'anywhere' : servingNodes({ ...model, endpointSlices: slices }, svc);
   const local = svc.spec.externalTrafficPolicy === 'Local' && serving !== 'anywhere';
-  const perClass = env.advertisers.map((advertise) => advertise(svc));
-  return {
-    env,
-    slices,
-    key,
-    namespace: svc.metadata.namespace,
-    name: svc.metadata.name,
-    ips: svc.status.ingressIPs,
-    refusal,
-    perClass,
-    serving,
-    local,
-    eligibilityKey: refusal === undefined ? eligibilityKeyOf(env, perClass, serving, local) : 'none',
-  };
+  return finishProfile(env, svc, { slices, key, serving, local });
 }
 
 /** The model's EndpointSlices by "namespace/service". */

@@ -12,11 +12,9 @@ import {
   type L2Advertisement,
   type Labels,
   type Model,
-  type NodeAdvertisement,
-  type Service,
 } from '../config/index.ts';
 import type { PlanNode, PlanOptions } from './plan.ts';
-import { classAdvertiser, type PoolLookup } from './planner-advertise.ts';
+import { classAdvertiser, type ClassAdvertiser, type PoolLookup } from './planner-advertise.ts';
 
 /** A member that may announce anything at all, with its class (index into Environment.classes). */
 export interface MemberInfo {
@@ -51,7 +49,7 @@ export interface Environment {
   /** The pool of each IP, shared by environments over pools of the same contents. */
   readonly lookup: PoolLookup;
   /** One advertiser per class, on `resources`. */
-  readonly advertisers: readonly ((svc: Service) => NodeAdvertisement | undefined)[];
+  readonly advertisers: readonly ClassAdvertiser[];
 }
 
 export const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean =>

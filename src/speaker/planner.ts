@@ -14,7 +14,7 @@
  *   const planner = createPlanner();
  *   const { addresses } = planner.plan(model, { name: 'node-a', labels: {} }, ['node-a', 'node-b']);
  */
-import type { Model } from '../config/index.ts';
+import type { Candidate, Model } from '../config/index.ts';
 import type { DesiredAddress } from '../dataplane/index.ts';
 import type { ElectionMode } from '../election/index.ts';
 import { OwnerMap } from './owner-map.ts';
@@ -36,14 +36,13 @@ interface ModelView {
   model: Model;
   readonly env: Environment;
   readonly served: readonly Profile[];
-  /** Components of two or more services that could contend (linked by shared IPs). */
-  readonly shared: readonly (readonly Profile[])[];
+  /** Components of two or more services that could contend (linked by shared IPs), as indices in served. */
+  readonly shared: readonly (readonly number[])[];
   /** Per served service: its index in `shared`, or -1 when it stands alone. */
   readonly componentOf: Int32Array;
-  readonly index: ReadonlyMap<Profile, number>;
-  /** Served services by eligibility key. */
-  readonly byKey: ReadonlyMap<string, number[]>;
   readonly sharingRefusals: readonly Refusal[];
+  /** Served services by eligibility key, made when first asked (a member leaving). */
+  byKey: ReadonlyMap<string, number[]> | undefined;
 }
 
 /** The last plan and what it was made of, for the next one to change only what moved. */
@@ -51,8 +50,8 @@ interface PlanState {
   readonly view: ModelView;
   readonly mode: ElectionMode;
   readonly self: string;
+  /** The owner of each served service (by index): scanned, not indexed, as scans compare pointers. */
   readonly ownerAt: (string | undefined)[];
-  readonly byOwner: Map<string, Set<number>>;
   /** Per shared component: its groups' refusals, with the index of each group's last service. */
   readonly groupRefusals: Map<number, { last: number; refusals: Refusal[] }[]>;
   plan: Plan;
@@ -61,6 +60,31 @@ interface PlanState {
 function compareProfiles(a: Profile, b: Profile): number {
   if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+const contends = (p: Profile): boolean => p.eligibilityKey !== 'none';
+
+/** The components of services sharing IPs: the previous view's when every service has the same IPs. */
+function sharedComponents(
+  served: readonly Profile[],
+  previous: ModelView | undefined,
+): Pick<ModelView, 'shared' | 'componentOf'> {
+  const before = previous?.served;
+  const kept =
+    previous !== undefined &&
+    before?.length === served.length &&
+    served.every((p, i) => {
+      const old = before[i] as Profile;
+      return old.ips === p.ips && contends(old) === contends(p);
+    });
+  if (kept) return previous;
+  const indexed = served.flatMap((p, at) => (contends(p) ? [{ ips: p.ips, at }] : []));
+  const shared = groupBySharedIps(indexed)
+    .filter((component) => component.length > 1)
+    .map((component) => component.map(({ at }) => at));
+  const componentOf = new Int32Array(served.length).fill(-1);
+  shared.forEach((component, c) => component.forEach((at) => (componentOf[at] = c)));
+  return { shared, componentOf };
 }
 
 function buildView(
@@ -81,22 +105,23 @@ function buildView(
     previous.model = model;
     return previous;
   }
-  const index = new Map(served.map((p, i) => [p, i]));
-  const shared = groupBySharedIps(served.filter((p) => p.eligibilityKey !== 'none')).filter(
-    (component) => component.length > 1,
+  const { shared, componentOf } = sharedComponents(served, previous);
+  const sharingRefusals = served.flatMap((p) =>
+    p.refusal === undefined ? [] : [{ service: p.key, reason: p.refusal }],
   );
-  const componentOf = new Int32Array(served.length).fill(-1);
-  shared.forEach((component, c) => component.forEach((p) => (componentOf[index.get(p) ?? 0] = c)));
+  return { model, env, served, shared, componentOf, sharingRefusals, byKey: undefined };
+}
+
+function byKeyOf(view: ModelView): ReadonlyMap<string, number[]> {
+  if (view.byKey !== undefined) return view.byKey;
   const byKey = new Map<string, number[]>();
-  served.forEach((p, i) => {
+  view.served.forEach((p, i) => {
     const list = byKey.get(p.eligibilityKey);
     if (list === undefined) byKey.set(p.eligibilityKey, [i]);
     else list.push(i);
   });
-  const sharingRefusals = served.flatMap((p) =>
-    p.refusal === undefined ? [] : [{ service: p.key, reason: p.refusal }],
-  );
-  return { model, env, served, shared, componentOf, index, byKey, sharingRefusals };
+  view.byKey = byKey;
+  return byKey;
 }
 
 class IncrementalPlanner implements Planner {
@@ -136,9 +161,7 @@ class IncrementalPlanner implements Planner {
     const view = buildView(env, model, opts, this.#profiles, previous);
     if (view === previous) return view;
     this.#view = view;
-    const ips = new Set<string>();
-    for (const p of view.served) if (p.ips[0] !== undefined) ips.add(p.ips[0]);
-    this.#members.retain(ips, new Set(view.byKey.keys()));
+    this.#members.retain(view.served);
     return view;
   }
 
@@ -147,17 +170,31 @@ class IncrementalPlanner implements Planner {
       view,
       mode,
       self,
-      ownerAt: [],
-      byOwner: new Map(),
+      ownerAt: new Array<string | undefined>(view.served.length).fill(undefined),
       groupRefusals: new Map(),
       plan: { addresses: [], refused: [], owners: new Map() },
     };
     const owners = new Map<string, string | undefined>();
-    view.served.forEach((p, i) => {
-      const owner = view.componentOf[i] === -1 ? this.#ownerAlone(p) : undefined;
+    const { served, componentOf } = view;
+    // Neighbours mostly share an eligibility key (an interned string): its candidates and owners once.
+    let key: string | undefined;
+    let candidates: readonly Candidate[] = [];
+    let keyOwners = new Map<string, string | undefined>();
+    for (let i = 0; i < served.length; i++) {
+      const p = served[i] as Profile;
+      let owner: string | undefined;
+      const firstIp = p.ips[0];
+      if (componentOf[i] === -1 && firstIp !== undefined) {
+        if (p.eligibilityKey !== key) {
+          key = p.eligibilityKey;
+          candidates = this.#members.candidatesFor(p);
+          keyOwners = this.#members.ownersOf(candidates);
+        }
+        owner = candidates.length === 0 ? undefined : this.#members.owner(candidates, firstIp, keyOwners);
+      }
       owners.set(p.key, owner);
-      this.#setOwner(state, i, owner);
-    });
+      state.ownerAt[i] = owner;
+    }
     view.shared.forEach((_, c) => this.#electComponent(state, c, owners));
     state.plan = this.#planOf(state, owners);
     this.#state = state;
@@ -168,10 +205,14 @@ class IncrementalPlanner implements Planner {
     const { view } = state;
     const changes = new Map<string, string | undefined>();
     const dirty = new Set<number>();
-    const affected = [
-      ...[...change.left].flatMap((name) => [...(state.byOwner.get(name) ?? [])]),
-      ...change.emptied.flatMap((key) => view.byKey.get(key) ?? []),
-    ];
+    const affected: number[] = [];
+    state.ownerAt.forEach((owner, i) => {
+      if (owner !== undefined && change.left.has(owner)) affected.push(i);
+    });
+    if (change.emptied.length > 0) {
+      const byKey = byKeyOf(view);
+      for (const key of change.emptied) affected.push(...(byKey.get(key) ?? []));
+    }
     for (const i of affected) {
       const component = view.componentOf[i] ?? -1;
       const p = view.served[i];
@@ -179,7 +220,7 @@ class IncrementalPlanner implements Planner {
       else if (p !== undefined) {
         const owner = this.#ownerAlone(p);
         if (owner !== state.ownerAt[i]) changes.set(p.key, owner);
-        this.#setOwner(state, i, owner);
+        state.ownerAt[i] = owner;
       }
     }
     for (const c of dirty) this.#electComponent(state, c, changes);
@@ -200,37 +241,25 @@ class IncrementalPlanner implements Planner {
     const { view } = state;
     const component = view.shared[c] ?? [];
     const contenders = component
-      .map((p) => ({ key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p), profile: p }))
+      .map((at) => {
+        const p = view.served[at] as Profile;
+        return { key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p), at };
+      })
       .filter((contender) => contender.candidates.length > 0);
     const elected = new Map<string, string | undefined>();
     const refusals: { last: number; refusals: Refusal[] }[] = [];
-    for (const group of groupBySharedIps<Contender & { profile: Profile }>(contenders)) {
+    for (const group of groupBySharedIps<Contender & { at: number }>(contenders)) {
       const refused: Refusal[] = [];
       electGroup(group, this.#members.elect, elected, refused);
-      const last = group[group.length - 1]?.profile;
-      refusals.push({ last: last === undefined ? 0 : (view.index.get(last) ?? 0), refusals: refused });
+      refusals.push({ last: group[group.length - 1]?.at ?? 0, refusals: refused });
     }
     state.groupRefusals.set(c, refusals);
-    for (const p of component) {
-      const i = view.index.get(p) ?? 0;
-      const owner = elected.get(p.key);
-      if (owner !== state.ownerAt[i] || !owners.has(p.key)) owners.set(p.key, owner);
-      this.#setOwner(state, i, owner);
+    for (const at of component) {
+      const { key } = view.served[at] as Profile;
+      const owner = elected.get(key);
+      if (owner !== state.ownerAt[at] || !owners.has(key)) owners.set(key, owner);
+      state.ownerAt[at] = owner;
     }
-  }
-
-  #setOwner(state: PlanState, i: number, owner: string | undefined): void {
-    const previous = state.ownerAt[i];
-    if (previous === owner && i < state.ownerAt.length) return;
-    if (previous !== undefined) state.byOwner.get(previous)?.delete(i);
-    state.ownerAt[i] = owner;
-    if (owner === undefined) return;
-    let owned = state.byOwner.get(owner);
-    if (owned === undefined) {
-      owned = new Set();
-      state.byOwner.set(owner, owned);
-    }
-    owned.add(i);
   }
 
   /** The plan's refusals in plan()'s order, and this node's addresses in namespace/name order. */
@@ -238,9 +267,11 @@ class IncrementalPlanner implements Planner {
     const { view } = state;
     const groups = [...state.groupRefusals.values()].flat().sort((a, b) => a.last - b.last);
     const refused = [...view.sharingRefusals, ...groups.flatMap((group) => group.refusals)];
-    const owned = [...(state.byOwner.get(state.self) ?? [])].sort(
-      (a, b) => compareProfiles(view.served[a] as Profile, view.served[b] as Profile) || a - b,
-    );
+    const owned: number[] = [];
+    state.ownerAt.forEach((owner, i) => {
+      if (owner === state.self) owned.push(i);
+    });
+    owned.sort((a, b) => compareProfiles(view.served[a] as Profile, view.served[b] as Profile) || a - b);
     const addresses: DesiredAddress[] = owned.flatMap((i) => {
       const advertised = view.served[i]?.perClass[view.env.selfClass];
       if (advertised === undefined) return [];

@@ -13,7 +13,6 @@ import {
 import { createMetrics, startHttpServer, type FrameCount } from '../metrics/index.ts';
 import { openGroupMemberships, openResponder } from '../native/index.ts';
 import { standaloneInputs } from './inputs.ts';
-import { kubernetesInputs } from './kubernetes.ts';
 import type { SpeakerOptions } from './options.ts';
 import { createPlanner } from './planner.ts';
 import type winston from 'winston';
@@ -31,11 +30,17 @@ interface ServiceStatus {
   readonly interfaces: readonly string[];
 }
 
-/** Per owned service, the interfaces answering for one of its IPs. */
-function ownedInterfaces(dataplane: Dataplane, desired: readonly DesiredAddress[]): Map<string, string[]> {
+/** The interfaces answering for each IP. */
+function interfacesByIp(dataplane: Dataplane): Map<string, Set<string>> {
   const byIp = new Map<string, Set<string>>();
   for (const binding of dataplane.bindings())
     byIp.set(binding.ip, (byIp.get(binding.ip) ?? new Set()).add(binding.ifname));
+  return byIp;
+}
+
+/** Per owned service, the interfaces answering for one of its IPs. */
+function ownedInterfaces(dataplane: Dataplane, desired: readonly DesiredAddress[]): Map<string, string[]> {
+  const byIp = interfacesByIp(dataplane);
   const result = new Map<string, string[]>();
   for (const address of desired) {
     const names = new Set([...(result.get(address.service) ?? []), ...(byIp.get(address.ip) ?? [])]);
@@ -44,15 +49,21 @@ function ownedInterfaces(dataplane: Dataplane, desired: readonly DesiredAddress[
   return result;
 }
 
+/** Per owned service, its IPs and the interfaces answering for them: one pass over each list. */
 function serviceStatus(dataplane: Dataplane, desired: readonly DesiredAddress[]): ServiceStatus[] {
-  const bindings = dataplane.bindings();
-  const byService = new Map<string, DesiredAddress[]>();
-  for (const address of desired)
-    byService.set(address.service, [...(byService.get(address.service) ?? []), address]);
-  return [...byService].map(([service, addresses]) => {
+  const byIp = interfacesByIp(dataplane);
+  const byService = new Map<string, { ips: string[]; interfaces: Set<string> }>();
+  for (const address of desired) {
+    let entry = byService.get(address.service);
+    if (entry === undefined) {
+      entry = { ips: [], interfaces: new Set() };
+      byService.set(address.service, entry);
+    }
+    entry.ips.push(address.ip);
+    for (const ifname of byIp.get(address.ip) ?? []) entry.interfaces.add(ifname);
+  }
+  return [...byService].map(([service, { ips, interfaces }]) => {
     const [namespace = '', name = ''] = service.split('/');
-    const ips = addresses.map((a) => a.ip);
-    const interfaces = new Set(bindings.filter((b) => ips.includes(b.ip)).map((b) => b.ifname));
     return { namespace, name, ips, interfaces: [...interfaces].sort() };
   });
 }
@@ -76,7 +87,8 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   const inputs =
     options.config !== undefined
       ? await standaloneInputs(options.config, options, logger, metrics)
-      : await kubernetesInputs(options, logger);
+      : // Loaded only here: its client library costs a standalone speaker tens of MB it never uses.
+        await (await import('./kubernetes.ts')).kubernetesInputs(options, logger);
   const { cluster } = inputs;
   const planner = createPlanner();
   const dataplane = new Dataplane(
