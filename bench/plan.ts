@@ -7,9 +7,11 @@
  *
  * Times, in ms (median and p99 over --repeat): the pure plan() (the reference, --slow-repeat times), the
  * planner's first plan (cold: every member/IP hash), a full plan after an L2Advertisement edit (every
- * service derived again), a relist (every object new, contents equal), one member leaving, and it
- * joining again; the ratio of incremental (leave) to full. Memory: heap and RSS of a process holding the
- * model, then also a planner that planned it (child processes run with --expose-gc). Then a real
+ * service derived again; other objects keep their identity), the same edit with every object new, a
+ * relist (every object new, contents equal), one member leaving, and it joining again; the ratio of
+ * incremental (leave) to full. Memory: heap and RSS of a process holding the model, then also a planner
+ * that planned it, and of one that parsed the standalone YAML, with and without bin/l2speaker.js's
+ * --max-semi-space-size=2 (child processes run with --expose-gc). Then a real
  * bin/l2speaker.js holding the services as IPv6 VIPs on eth0 of a lab host (needs root; --no-speaker
  * skips it): RSS once its announcements are out, and the peak. Writes bench/results/plan.json.
  */

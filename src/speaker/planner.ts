@@ -106,9 +106,9 @@ function buildView(
     return previous;
   }
   const { shared, componentOf } = sharedComponents(served, previous);
-  const sharingRefusals = served.flatMap((p) =>
-    p.refusal === undefined ? [] : [{ service: p.key, reason: p.refusal }],
-  );
+  const sharingRefusals: Refusal[] = [];
+  for (const p of served)
+    if (p.refusal !== undefined) sharingRefusals.push({ service: p.key, reason: p.refusal });
   return { model, env, served, shared, componentOf, sharingRefusals, byKey: undefined };
 }
 
