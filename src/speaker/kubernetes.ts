@@ -203,7 +203,12 @@ export async function kubernetesInputs(
     ready: sources.synced,
     excludesInterface: (name) => interfaceExcluded(sources.excludedInterfaces(), name),
     afterApply: ({ result, interfaces, liveMembers }) =>
-      publisher.update({ owners: result.owners, interfaces, liveNodes: liveMembers }),
+      publisher.update({
+        owners: result.owners,
+        interfaces,
+        liveNodes: liveMembers,
+        refusals: new Map(result.refused.map(({ service, reason }) => [service, reason])),
+      }),
     statusStats: () => publisher.stats(),
     describe: () => ({ namespace, sources: sources.stats(), statusWrites: publisher.stats() }),
     close: async () => {

@@ -166,7 +166,7 @@ export function kubeStatusApi(options: KubeStatusApiOptions): StatusApi {
       },
       reason: event.reason,
       message: event.message,
-      type: 'Normal',
+      type: event.type,
       source: { component: options.component ?? 'l2speaker', host: event.node },
       firstTimestamp: time,
       lastTimestamp: time,

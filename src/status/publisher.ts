@@ -45,6 +45,9 @@ class Publisher implements StatusPublisher {
   private lowestLiveNode: string | undefined;
   private readonly ownedSince = new Map<string, number>();
   private readonly eventPending = new Set<string>();
+  /** The refusal last seen per service, and those this node is to record as Events. */
+  private readonly refusalSeen = new Map<string, string>();
+  private readonly refusalPending = new Map<string, string>();
   private readonly keyErrors = new Map<string, string>();
   private readonly observed: ObservedObjects;
   private readonly counters = new StatusCounters();
@@ -84,6 +87,7 @@ class Publisher implements StatusPublisher {
       clock: parts.clock,
       random: this.random,
       eventPending: this.eventPending,
+      refusalPending: this.refusalPending,
       failed: (service, error) => this.keyFailed(service, error),
       succeeded: (service) => this.keyRecovered(service),
     });
@@ -127,6 +131,7 @@ class Publisher implements StatusPublisher {
     this.desired = desired;
     this.liveNodes = new Set(desired.liveNodes);
     this.lowestLiveNode = [...this.liveNodes].sort()[0];
+    this.noteRefusals(desired.refusals ?? new Map<string, string>());
     this.checkAll();
   }
 
@@ -171,6 +176,7 @@ class Publisher implements StatusPublisher {
       ownedSinceMs: this.ownedSince.get(service),
       peerGraceMs: this.tunables.peerGraceMs,
       eventPending: this.eventPending.has(service),
+      refusalPending: this.refusalPending.get(service),
     });
   }
 
@@ -179,6 +185,20 @@ class Publisher implements StatusPublisher {
     const op = ops[0];
     const request = op === undefined ? undefined : () => this.writer.run(service, op);
     return { request, recheckAtMs };
+  }
+
+  /** Every node sees the same refusals: only the lowest-named live one records each new reason. */
+  private noteRefusals(refusals: ReadonlyMap<string, string>): void {
+    for (const [service, reason] of refusals) {
+      if (this.refusalSeen.get(service) === reason) continue;
+      this.refusalSeen.set(service, reason);
+      if (this.lowestLiveNode === this.options.nodeName) this.refusalPending.set(service, reason);
+    }
+    for (const service of [...this.refusalSeen.keys()])
+      if (!refusals.has(service)) {
+        this.refusalSeen.delete(service);
+        this.refusalPending.delete(service);
+      }
   }
 
   /** Marks every service (desired or observed) that has work, or a recheck to come. */

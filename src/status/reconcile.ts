@@ -28,6 +28,8 @@ export interface ReconcileInput {
   readonly peerGraceMs: number;
   /** This node created the record for a node change and has not yet written the Event. */
   readonly eventPending: boolean;
+  /** A refusal this node is to record as an announceRefused Event. */
+  readonly refusalPending?: string;
 }
 
 export interface ReconcileResult {
@@ -115,6 +117,18 @@ function ownerWrites(input: ReconcileInput): ReconcileResult {
 
 /** The writes this node makes for one service, first one first. */
 export function reconcile(input: ReconcileInput): ReconcileResult {
+  const result = objectWrites(input);
+  if (input.refusalPending === undefined) return result;
+  const event = {
+    verb: 'event',
+    service: input.service,
+    node: input.self,
+    refusal: input.refusalPending,
+  } as const;
+  return { ...result, ops: [...result.ops, event] };
+}
+
+function objectWrites(input: ReconcileInput): ReconcileResult {
   if (input.known && input.owner === input.self) return ownerWrites(input);
   const unannounced = !input.known || input.owner === undefined;
   const ops: WriteOp[] = [];

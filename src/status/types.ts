@@ -10,6 +10,11 @@ export interface StatusDesired {
   readonly interfaces: ReadonlyMap<string, readonly string[]>;
   /** Live member node names. */
   readonly liveNodes: readonly string[];
+  /**
+   * Services left unannounced by their configuration ("namespace/name" -> why), e.g. allow-shared-ip with
+   * serviceSelectors: the lowest-named live node records a Warning Event once per new reason.
+   */
+  readonly refusals?: ReadonlyMap<string, string>;
 }
 
 /** The `status` of a ServiceL2Status as l2speaker reads and writes it (interface names only). */
@@ -45,12 +50,16 @@ export interface NewStatusObject {
   readonly owner?: { readonly name: string; readonly uid: string };
 }
 
-/** A Normal Event on a Service, reason nodeAssigned (as MetalLB's speaker records it). */
+/**
+ * An Event on a Service: Normal nodeAssigned (as MetalLB's speaker records it), or Warning
+ * announceRefused when the configuration keeps every node from announcing it.
+ */
 export interface ServiceEvent {
   readonly serviceNamespace: string;
   readonly serviceName: string;
   readonly node: string;
-  readonly reason: 'nodeAssigned';
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: 'nodeAssigned' | 'announceRefused';
   readonly message: string;
   /** Event object name, unique per write. */
   readonly name: string;
@@ -66,7 +75,13 @@ export type WriteOp =
       readonly status: Required<Pick<L2Status, 'node' | 'serviceName' | 'serviceNamespace'>> & L2Status;
     }
   | { readonly verb: 'delete'; readonly name: string; readonly uid: string; readonly reason: DeleteReason }
-  | { readonly verb: 'event'; readonly service: string; readonly node: string };
+  | {
+      readonly verb: 'event';
+      readonly service: string;
+      readonly node: string;
+      /** Set for an announceRefused Event: why the service is not announced. */
+      readonly refusal?: string;
+    };
 
 export type DeleteReason =
   | 'not-owner' // this node's object, the service is not (or no longer) announced from here

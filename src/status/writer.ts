@@ -17,6 +17,8 @@ export interface WriterParts {
   readonly random: () => number;
   /** Services whose nodeAssigned Event is due (added on a create for a node change). */
   readonly eventPending: Set<string>;
+  /** Services whose announceRefused Event is due, with the reason. */
+  readonly refusalPending: Map<string, string>;
   /** Called once per failed request, with the service it was for. */
   readonly failed: (service: string, error: StatusApiError) => void;
   readonly succeeded: (service: string) => void;
@@ -40,11 +42,23 @@ export function nodeAssignedEvent(
     serviceNamespace: namespace,
     serviceName: name,
     node,
+    type: 'Normal',
     reason: 'nodeAssigned',
     message: `announcing from node "${node}" with protocol "layer2"`,
     name: `${name}.${nowMs.toString(16)}${suffix}`,
     timeMs: nowMs,
   };
+}
+
+export function refusalEvent(
+  service: string,
+  node: string,
+  refusal: string,
+  nowMs: number,
+  random: () => number,
+): ServiceEvent {
+  const event = nodeAssignedEvent(service, node, nowMs, random);
+  return { ...event, type: 'Warning', reason: 'announceRefused', message: `not announced: ${refusal}` };
 }
 
 export class Writer {
@@ -109,6 +123,11 @@ export class Writer {
         if (op.reason === 'stale-owner') this.replacedOwn.add(service);
         return;
       case 'event':
+        if (op.refusal !== undefined) {
+          await api.createEvent(refusalEvent(service, op.node, op.refusal, clock.now(), this.parts.random));
+          this.parts.refusalPending.delete(service);
+          return;
+        }
         await api.createEvent(nodeAssignedEvent(service, op.node, clock.now(), this.parts.random));
         this.parts.eventPending.delete(service);
         return;
@@ -118,8 +137,10 @@ export class Writer {
   /** After a failure: what does the name hold now? Events that cannot succeed are dropped. */
   private async learn(service: string, op: WriteOp, error: StatusApiError): Promise<void> {
     if (op.verb === 'event') {
-      if (!['unavailable', 'serverError', 'throttled'].includes(error.kind))
-        this.parts.eventPending.delete(service);
+      if (!['unavailable', 'serverError', 'throttled'].includes(error.kind)) {
+        if (op.refusal === undefined) this.parts.eventPending.delete(service);
+        else this.parts.refusalPending.delete(service);
+      }
       return;
     }
     const name = op.verb === 'create' ? op.object.name : op.name;

@@ -157,3 +157,38 @@ test('a Service of another loadBalancerClass is left alone; type ClusterIP and d
   await kubeExpect(env.admin, [200], 'DELETE', `${APPS}/services/gone`);
   await answering('192.0.2.204', []);
 });
+
+test('allow-shared-ip with serviceSelectors: not announced, and one announceRefused Warning Event', async () => {
+  await kubeExpect(env.admin, [201], 'POST', `${METALLB}/l2advertisements`, {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'L2Advertisement',
+    metadata: { name: 'selective' },
+    spec: { ipAddressPools: ['lab'], serviceSelectors: [{ matchLabels: { app: 'shared' } }] },
+  });
+  await kubeExpect(env.admin, [201], 'POST', `${APPS}/services`, {
+    metadata: {
+      name: 'shared',
+      labels: { app: 'shared' },
+      annotations: { 'metallb.io/allow-shared-ip': 'k' },
+    },
+    spec: { type: 'LoadBalancer', allocateLoadBalancerNodePorts: false, ports: [{ port: 80 }] },
+  });
+  await merge(`${APPS}/services/shared/status`, {
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.205' }] } },
+  });
+  const refusals = async (): Promise<{ type: string; message: string }[]> => {
+    const path = `${APPS}/events?fieldSelector=involvedObject.name=shared,reason=announceRefused`;
+    const res = await kubeExpect(env.admin, [200], 'GET', path);
+    return (res.body as { items: { type: string; message: string }[] }).items;
+  };
+  for (let i = 0; i < 100 && (await refusals()).length === 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  await answering('192.0.2.205', []);
+  const events = await refusals();
+  // Every speaker refuses it; only the lowest-named node records it.
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({
+    type: 'Warning',
+    message: expect.stringContaining('allow-shared-ip "k"'),
+  });
+});

@@ -64,6 +64,38 @@ test('update() returns at once; the owner then creates, writes status and announ
   await publisher.close();
 });
 
+test('a refused service: one Warning Event from the lowest-named live node, again only for a new reason', async () => {
+  const { clock, api, publisher } = setup();
+  const refused = (reason: string, liveNodes = live): StatusDesired => ({
+    ...desired({ 'default/web': undefined }),
+    liveNodes,
+    refusals: new Map([['default/web', reason]]),
+  });
+  publisher.update(refused('shares an IP'));
+  publisher.update(refused('shares an IP'));
+  await clock.advance(100);
+  expect(api.events).toEqual([
+    expect.objectContaining({
+      type: 'Warning',
+      reason: 'announceRefused',
+      message: 'not announced: shares an IP',
+    }),
+  ]);
+  publisher.update(refused('shares an IP'));
+  await clock.advance(100);
+  publisher.update(refused('another reason'));
+  await clock.advance(100);
+  expect(api.events.map((e) => e.message)).toEqual([
+    'not announced: shares an IP',
+    'not announced: another reason',
+  ]);
+  // Not the lowest-named live node: node-0 records it, this node does not.
+  publisher.update(refused('a third reason', ['node-0', ...live]));
+  await clock.advance(100);
+  expect(api.events).toHaveLength(2);
+  await publisher.close();
+});
+
 test('coalesces: of many desired states given at once, only the latest is written', async () => {
   const { clock, api, publisher } = setup();
   for (let i = 0; i < 50; i++)
