@@ -257,9 +257,14 @@ function createProfile(
   return finishProfile(env, svc, { slices, key, serving, local });
 }
 
-/** The model's EndpointSlices by "namespace/service". */
-export function slicesByService(model: Model): Map<string, EndpointSlice[]> {
+const sliceIndexes = new WeakMap<readonly EndpointSlice[], Map<string, EndpointSlice[]>>();
+
+/** The model's EndpointSlices by "namespace/service", kept per (frozen) list of slices. */
+export function slicesByService(model: Model): ReadonlyMap<string, EndpointSlice[]> {
+  const known = sliceIndexes.get(model.endpointSlices);
+  if (known !== undefined) return known;
   const index = new Map<string, EndpointSlice[]>();
+  sliceIndexes.set(model.endpointSlices, index);
   for (const slice of model.endpointSlices) {
     const key = `${slice.metadata.namespace}/${slice.serviceName}`;
     const list = index.get(key);
@@ -269,7 +274,19 @@ export function slicesByService(model: Model): Map<string, EndpointSlice[]> {
   return index;
 }
 
-/** The services plan() elects: LoadBalancers of the class served, with an IP. */
-export function servedServices(model: Model, opts: PlanOptions): Service[] {
-  return model.services.filter((svc) => servedHere(svc, opts) && svc.status.ingressIPs.length > 0);
+const servedLists = new WeakMap<
+  readonly Service[],
+  { readonly lbClass: string | undefined; list: Service[] }
+>();
+
+/**
+ * The services plan() elects: LoadBalancers of the class served, with an IP. Kept per services list (a
+ * snapshot that changed something else, an advertisement, keeps the list of Services).
+ */
+export function servedServices(model: Model, opts: PlanOptions): readonly Service[] {
+  const known = servedLists.get(model.services);
+  if (known !== undefined && known.lbClass === opts.loadBalancerClass) return known.list;
+  const list = model.services.filter((svc) => servedHere(svc, opts) && svc.status.ingressIPs.length > 0);
+  servedLists.set(model.services, { lbClass: opts.loadBalancerClass, list });
+  return list;
 }

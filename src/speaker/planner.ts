@@ -18,7 +18,8 @@ import type { Candidate, Model } from '../config/index.ts';
 import type { DesiredAddress } from '../dataplane/index.ts';
 import type { ElectionMode } from '../election/index.ts';
 import { OwnerMap } from './owner-map.ts';
-import { electGroup, groupBySharedIps, type Contender, type Refusal } from './plan-groups.ts';
+import { groupBySharedIps, type Refusal } from './plan-groups.ts';
+import { ComponentElections } from './planner-components.ts';
 import type { Plan, PlanNode, PlanOptions } from './plan.ts';
 import { PoolLookup } from './planner-advertise.ts';
 import { MemberCaches, type MemberChange } from './planner-members.ts';
@@ -127,6 +128,7 @@ function byKeyOf(view: ModelView): ReadonlyMap<string, number[]> {
 class IncrementalPlanner implements Planner {
   readonly #profiles = new ProfileCache();
   readonly #members = new MemberCaches();
+  readonly #components = new ComponentElections();
   #pools = { signature: '', lookup: new PoolLookup([]) };
   #env: Environment | undefined;
   #view: ModelView | undefined;
@@ -162,6 +164,7 @@ class IncrementalPlanner implements Planner {
     if (view === previous) return view;
     this.#view = view;
     this.#members.retain(view.served);
+    this.#components.retain(view.shared.length);
     return view;
   }
 
@@ -240,19 +243,15 @@ class IncrementalPlanner implements Planner {
   #electComponent(state: PlanState, c: number, owners: Map<string, string | undefined>): void {
     const { view } = state;
     const component = view.shared[c] ?? [];
-    const contenders = component
-      .map((at) => {
-        const p = view.served[at] as Profile;
-        return { key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p), at };
-      })
-      .filter((contender) => contender.candidates.length > 0);
-    const elected = new Map<string, string | undefined>();
-    const refusals: { last: number; refusals: Refusal[] }[] = [];
-    for (const group of groupBySharedIps<Contender & { at: number }>(contenders)) {
-      const refused: Refusal[] = [];
-      electGroup(group, this.#members.elect, elected, refused);
-      refusals.push({ last: group[group.length - 1]?.at ?? 0, refusals: refused });
-    }
+    const members = component.map((at) => {
+      const p = view.served[at] as Profile;
+      return { key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p) };
+    });
+    const { elected, groups } = this.#components.elect(state.mode, members, this.#members.elect);
+    const refusals = groups.map((group) => ({
+      last: component[group.lastAt] ?? 0,
+      refusals: [...group.refusals],
+    }));
     state.groupRefusals.set(c, refusals);
     for (const at of component) {
       const { key } = view.served[at] as Profile;
