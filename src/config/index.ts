@@ -45,14 +45,18 @@ export { canonicalIp } from './addresses.ts';
 export { modelFromObjects, parseConfig, poolOverlap, resourceFromObject } from './parse.ts';
 export type { Resource } from './parse.ts';
 export {
+  advertiseByPool,
   advertisedServices,
   advertisementOnNode,
+  anySelectorMatches,
   ipInPool,
+  mergeInterfaces,
   nodeAdvertiser,
   selectorMatches,
+  selectsPool,
   servedHere,
 } from './match.ts';
-export type { MatchOptions, NodeAdvertisement } from './match.ts';
+export type { MatchOptions, NodeAdvertisement, PoolHome } from './match.ts';
 export {
   EXCLUDE_LB_LABEL,
   eligibility,

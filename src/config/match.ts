@@ -104,7 +104,8 @@ function adsByPool(model: Model, node: NodeInfo): Map<IPAddressPool, L2Advertise
   return new Map(model.pools.map((pool) => [pool, nodeAds.filter((ad) => selectsPool(ad, pool))]));
 }
 
-function mergeInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
+/** The union of the advertisements' interfaces, sorted; undefined when one names none (automatic). */
+export function mergeInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
   const names = new Set<string>();
   for (const ad of ads) {
     if (ad.spec.interfaces.length === 0) return undefined;
@@ -120,22 +121,31 @@ export interface NodeAdvertisement {
   readonly advertisements: readonly L2Advertisement[];
 }
 
-function advertise(
-  model: Model,
+/** An IP's pool, by name, and the advertisements on this node that select it. */
+export interface PoolHome {
+  readonly name: string;
+  readonly advertisements: readonly L2Advertisement[];
+}
+
+/**
+ * One service as one node would announce it, given the home pool of each IP (undefined: in no pool):
+ * the IPs whose pool has an advertisement matching the service's labels, with those advertisements.
+ */
+export function advertiseByPool(
   svc: Service,
-  poolAds: ReadonlyMap<IPAddressPool, readonly L2Advertisement[]>,
+  homeOf: (ip: string) => PoolHome | undefined,
 ): NodeAdvertisement | undefined {
   const ips: string[] = [];
   const poolNames = new Set<string>();
   const ads = new Set<L2Advertisement>();
   for (const ip of svc.status.ingressIPs) {
-    const home = homePool(model, ip);
-    const matching = (home === undefined ? [] : (poolAds.get(home) ?? [])).filter((ad) =>
+    const home = homeOf(ip);
+    const matching = (home?.advertisements ?? []).filter((ad) =>
       anySelectorMatches(ad.spec.serviceSelectors, svc.metadata.labels),
     );
     if (home === undefined || matching.length === 0) continue;
     ips.push(ip);
-    poolNames.add(home.metadata.name);
+    poolNames.add(home.name);
     for (const ad of matching) ads.add(ad);
   }
   if (ips.length === 0) return undefined;
@@ -147,6 +157,19 @@ function advertise(
     pools: [...poolNames].sort(),
   };
   return { service, advertisements: [...ads] };
+}
+
+function advertise(
+  model: Model,
+  svc: Service,
+  poolAds: ReadonlyMap<IPAddressPool, readonly L2Advertisement[]>,
+): NodeAdvertisement | undefined {
+  return advertiseByPool(svc, (ip) => {
+    const home = homePool(model, ip);
+    return home === undefined
+      ? undefined
+      : { name: home.metadata.name, advertisements: poolAds.get(home) ?? [] };
+  });
 }
 
 function compareServices(a: AdvertisedService, b: AdvertisedService): number {

@@ -4,30 +4,19 @@
  * every new snapshot (and every advertisement edit) would parse all 10,000 IPs again.
  */
 import {
+  advertiseByPool,
+  anySelectorMatches,
   ipInPool,
-  selectorMatches,
+  mergeInterfaces,
+  selectsPool,
   servedHere,
   type IPAddressPool,
   type L2Advertisement,
   type Labels,
-  type LabelSelector,
   type MatchOptions,
   type NodeAdvertisement,
   type Service,
 } from '../config/index.ts';
-
-const anyMatches = (selectors: readonly LabelSelector[], labels: Labels): boolean =>
-  selectors.length === 0 || selectors.some((selector) => selectorMatches(selector, labels));
-
-/** As MetalLB: an advertisement naming no pools and no pool selectors covers every pool. */
-function selectsPool(ad: L2Advertisement, pool: IPAddressPool): boolean {
-  const { ipAddressPools, ipAddressPoolSelectors } = ad.spec;
-  if (ipAddressPools.length === 0 && ipAddressPoolSelectors.length === 0) return true;
-  return (
-    ipAddressPools.includes(pool.metadata.name) ||
-    ipAddressPoolSelectors.some((selector) => selectorMatches(selector, pool.metadata.labels))
-  );
-}
 
 /**
  * Whether src/config's sharingRefusal may refuse the service (allow-shared-ip on a pool that an
@@ -79,15 +68,6 @@ interface PoolAnnouncement {
   readonly pools: readonly string[];
 }
 
-function mergedInterfaces(ads: Iterable<L2Advertisement>): string[] | undefined {
-  const names = new Set<string>();
-  for (const ad of ads) {
-    if (ad.spec.interfaces.length === 0) return undefined;
-    for (const name of ad.spec.interfaces) names.add(name);
-  }
-  return [...names].sort();
-}
-
 /** The pool every IP lies in, or -1 when they lie in several (or none). */
 export function onePool(ips: readonly string[], lookup: PoolLookup): number {
   const home = ips.length === 0 ? -1 : lookup.poolOf(ips[0] ?? '');
@@ -107,12 +87,12 @@ export function classAdvertiser(
   lookup: PoolLookup,
   options: MatchOptions,
 ): ClassAdvertiser {
-  const nodeAds = advertisements.filter((ad) => anyMatches(ad.spec.nodeSelectors, labels));
+  const nodeAds = advertisements.filter((ad) => anySelectorMatches(ad.spec.nodeSelectors, labels));
   const poolAds = pools.map((pool) => nodeAds.filter((ad) => selectsPool(ad, pool)));
   const whole: (PoolAnnouncement | undefined)[] = pools.map((pool, i) => {
     const ads = poolAds[i] ?? [];
     if (ads.length === 0 || ads.some((ad) => ad.spec.serviceSelectors.length > 0)) return undefined;
-    return { advertisements: ads, interfaces: mergedInterfaces(ads), pools: [pool.metadata.name] };
+    return { advertisements: ads, interfaces: mergeInterfaces(ads), pools: [pool.metadata.name] };
   });
   return (svc, home) => {
     if (!servedHere(svc, options)) return undefined;
@@ -123,27 +103,10 @@ export function classAdvertiser(
       const service = { namespace, name, ips: svc.status.ingressIPs, interfaces, pools: poolNames };
       return { service, advertisements: shared.advertisements };
     }
-    const ips: string[] = [];
-    const poolNames = new Set<string>();
-    const ads = new Set<L2Advertisement>();
-    for (const ip of svc.status.ingressIPs) {
+    return advertiseByPool(svc, (ip) => {
       const at = lookup.poolOf(ip);
-      const matching = (poolAds[at] ?? []).filter((ad) =>
-        anyMatches(ad.spec.serviceSelectors, svc.metadata.labels),
-      );
-      if (matching.length === 0) continue;
-      ips.push(ip);
-      poolNames.add(pools[at]?.metadata.name ?? '');
-      for (const ad of matching) ads.add(ad);
-    }
-    if (ips.length === 0) return undefined;
-    const service = {
-      namespace: svc.metadata.namespace,
-      name: svc.metadata.name,
-      ips,
-      interfaces: mergedInterfaces(ads),
-      pools: [...poolNames].sort(),
-    };
-    return { service, advertisements: [...ads] };
+      const pool = pools[at];
+      return pool === undefined ? undefined : { name: pool.metadata.name, advertisements: poolAds[at] ?? [] };
+    });
   };
 }
