@@ -155,7 +155,6 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   cluster.onChange((member) => {
     // Before the replan that reacts to it, so the takeover time is measured from this event.
     if (member !== undefined) metrics.memberState(member.name, member.state, performance.now());
-    metrics.setMembers(cluster.members());
     replan();
   });
   cluster.onRejoin((name) => {
