@@ -1,9 +1,12 @@
 /**
  * The publisher: keeps the latest desired state, the observed objects (watch + our answers), and feeds
  * services whose objects differ from the rules into the write queue. update() only records and marks;
- * all I/O happens later, in the queue, so the data plane never waits for the API server.
+ * all I/O happens later, in the queue, so the data plane never waits for the API server. update()
+ * re-plans only the services its change can affect (its cost follows the change, not the cluster);
+ * the watch, the queue's answers and rechecks, and the periodic resync cover the rest.
  */
 import type winston from 'winston';
+import { DesiredState } from './desired-state.ts';
 import { StatusApiError, isServerDown } from './errors.ts';
 import { objectName, parseServiceKey } from './names.ts';
 import { ObservedObjects } from './observed.ts';
@@ -16,7 +19,10 @@ import { WatchKeeper } from './watch-keeper.ts';
 import { Writer } from './writer.ts';
 
 export interface StatusPublisher {
-  /** Records the desired state; never blocks, never throws for API trouble. */
+  /**
+   * Records the desired state; never blocks, never throws for API trouble. Its maps and lists must
+   * not be changed afterwards: the next update() is compared with them.
+   */
   update(desired: StatusDesired): void;
   stats(): StatusStats;
   /** Stops the watch and the queue, waiting for requests in flight (1 s at most). */
@@ -35,19 +41,15 @@ export interface StatusComponents {
   readonly logger: winston.Logger;
   /** Jitter source; Math.random by default. */
   readonly random?: () => number;
+  /**
+   * Re-plan every service on each update(), not only those it can affect: the reference the incremental
+   * update is tested and benchmarked against.
+   */
+  readonly checkEverything?: boolean;
 }
 
-const EMPTY: StatusDesired = { owners: new Map(), interfaces: new Map(), liveNodes: [] };
-
 class Publisher implements StatusPublisher {
-  private desired = EMPTY;
-  private liveNodes = new Set<string>();
-  private lowestLiveNode: string | undefined;
-  private readonly ownedSince = new Map<string, number>();
-  private readonly eventPending = new Set<string>();
-  /** The refusal last seen per service, and those this node is to record as Events. */
-  private readonly refusalSeen = new Map<string, string>();
-  private readonly refusalPending = new Map<string, string>();
+  private readonly state: DesiredState;
   private readonly keyErrors = new Map<string, string>();
   private readonly observed: ObservedObjects;
   private readonly counters = new StatusCounters();
@@ -67,6 +69,7 @@ class Publisher implements StatusPublisher {
     this.parts = parts;
     this.tunables = resolveTunables(options);
     this.random = parts.random ?? Math.random;
+    this.state = new DesiredState(options.nodeName);
     const t = this.tunables;
     this.observed = new ObservedObjects(t.overlayTtlMs);
     const breaker = { threshold: t.breakerThreshold, probeBaseMs: t.probeBaseMs, probeMaxMs: t.probeMaxMs };
@@ -86,8 +89,8 @@ class Publisher implements StatusPublisher {
       counters: this.counters,
       clock: parts.clock,
       random: this.random,
-      eventPending: this.eventPending,
-      refusalPending: this.refusalPending,
+      eventPending: this.state.eventPending,
+      refusalPending: this.state.refusalPending,
       failed: (service, error) => this.keyFailed(service, error),
       succeeded: (service) => this.keyRecovered(service),
     });
@@ -116,23 +119,13 @@ class Publisher implements StatusPublisher {
 
   update(desired: StatusDesired): void {
     if (this.closed) return;
-    const now = this.parts.clock.now();
-    const self = this.options.nodeName;
-    for (const [service, owner] of desired.owners) {
-      if (owner !== self) {
-        this.ownedSince.delete(service);
-        this.eventPending.delete(service);
-      } else if (!this.ownedSince.has(service)) this.ownedSince.set(service, now);
-    }
-    for (const service of [...this.ownedSince.keys()])
-      if (!desired.owners.has(service)) this.ownedSince.delete(service);
-    for (const service of [...this.eventPending])
-      if (!this.ownedSince.has(service)) this.eventPending.delete(service);
-    this.desired = desired;
-    this.liveNodes = new Set(desired.liveNodes);
-    this.lowestLiveNode = [...this.liveNodes].sort()[0];
-    this.noteRefusals(desired.refusals ?? new Map<string, string>());
-    this.checkAll();
+    const { services, nodes, cleanerChanged } = this.state.apply(desired, this.parts.clock.now());
+    if (this.parts.checkEverything === true) return this.checkAll();
+    // Objects naming a node that joined or left; and, when who deletes orphans changed, the orphans.
+    for (const service of this.observed.servicesOnNodes(nodes)) services.add(service);
+    if (cleanerChanged)
+      for (const service of this.observed.servicesOffNodes(this.state.liveNodes)) services.add(service);
+    this.touch(services, false);
   }
 
   stats(): StatusStats {
@@ -162,21 +155,22 @@ class Publisher implements StatusPublisher {
   }
 
   private plan(service: string): ReconcileResult {
+    const { desired, liveNodes, lowestLiveNode, ownedSince, eventPending, refusalPending } = this.state;
     return reconcile({
       self: this.options.nodeName,
       pod: this.options.pod,
       service,
-      known: this.desired.owners.has(service),
-      owner: this.desired.owners.get(service),
-      interfaces: this.desired.interfaces.get(service) ?? [],
-      liveNodes: this.liveNodes,
-      lowestLiveNode: this.lowestLiveNode,
+      known: desired.owners.has(service),
+      owner: desired.owners.get(service),
+      interfaces: desired.interfaces.get(service) ?? [],
+      liveNodes,
+      lowestLiveNode,
       objects: this.objectsOf(service),
       nowMs: this.parts.clock.now(),
-      ownedSinceMs: this.ownedSince.get(service),
+      ownedSinceMs: ownedSince.get(service),
       peerGraceMs: this.tunables.peerGraceMs,
-      eventPending: this.eventPending.has(service),
-      refusalPending: this.refusalPending.get(service),
+      eventPending: eventPending.has(service),
+      refusalPending: refusalPending.get(service),
     });
   }
 
@@ -187,23 +181,9 @@ class Publisher implements StatusPublisher {
     return { request, recheckAtMs };
   }
 
-  /** Every node sees the same refusals: only the lowest-named live one records each new reason. */
-  private noteRefusals(refusals: ReadonlyMap<string, string>): void {
-    for (const [service, reason] of refusals) {
-      if (this.refusalSeen.get(service) === reason) continue;
-      this.refusalSeen.set(service, reason);
-      if (this.lowestLiveNode === this.options.nodeName) this.refusalPending.set(service, reason);
-    }
-    for (const service of [...this.refusalSeen.keys()])
-      if (!refusals.has(service)) {
-        this.refusalSeen.delete(service);
-        this.refusalPending.delete(service);
-      }
-  }
-
   /** Marks every service (desired or observed) that has work, or a recheck to come. */
   private checkAll(): void {
-    const services = new Set([...this.desired.owners.keys(), ...this.observed.services()]);
+    const services = new Set([...this.state.desired.owners.keys(), ...this.observed.services()]);
     this.touch(services, false);
   }
 

@@ -12,7 +12,8 @@ export interface StatusDesired {
   readonly liveNodes: readonly string[];
   /**
    * Services left unannounced by their configuration ("namespace/name" -> why), e.g. allow-shared-ip with
-   * serviceSelectors: the lowest-named live node records a Warning Event once per new reason.
+   * serviceSelectors: the lowest-named live node records a Warning Event once per new reason. Each is
+   * a service of `owners`.
    */
   readonly refusals?: ReadonlyMap<string, string>;
 }

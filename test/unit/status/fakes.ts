@@ -93,6 +93,14 @@ export class FakeApi implements StatusApi {
     return stored;
   }
 
+  /** An object deleted by someone else (delivered to the watch). */
+  drop(name: string): void {
+    const current = this.objects.get(name);
+    if (current === undefined) return;
+    this.objects.delete(name);
+    this.notify(() => this.handlers?.onDelete(current));
+  }
+
   flushWatch(): void {
     for (const deliver of this.lagging.splice(0)) deliver();
   }
