@@ -27,7 +27,22 @@ export class OwnerMap implements ReadonlyMap<string, string | undefined> {
   ): ReadonlyMap<string, string | undefined> {
     const layers = (base instanceof OwnerMap ? base.#layers : 0) + 1;
     const layered = new OwnerMap(base, changes, layers);
-    return layers >= MAX_LAYERS ? new Map(layered) : layered;
+    return layers >= MAX_LAYERS ? layered.#flatten() : layered;
+  }
+
+  /** A plain map of the same entries: the bottom map copied, then each layer's changes set, oldest first. */
+  #flatten(): Map<string, string | undefined> {
+    const layers = [this.#changes];
+    let bottom = this.#base;
+    while (bottom instanceof OwnerMap) {
+      layers.push(bottom.#changes);
+      bottom = bottom.#base;
+    }
+    // Changes only hold keys of the bottom map, so setting them keeps its order.
+    const flat = new Map(bottom);
+    for (let i = layers.length - 1; i >= 0; i--)
+      for (const [key, owner] of layers[i] ?? []) flat.set(key, owner);
+    return flat;
   }
 
   /**

@@ -58,8 +58,19 @@ export class PoolLookup {
   }
 }
 
-/** How a class of member announces a service whose IPs all lie in pool `home` (-1: not in one). */
-export type ClassAdvertiser = (svc: Service, home: number) => NodeAdvertisement | undefined;
+/** How a class of member announces services, and what lets it when that does not depend on the service. */
+export interface ClassAdvertiser {
+  /** How a member of the class announces a service whose IPs all lie in pool `home` (-1: not in one). */
+  announce(svc: Service, home: number): NodeAdvertisement | undefined;
+  /**
+   * The advertisements every service wholly in pool `home` gets from the class (the same array for all,
+   * undefined: none), or SERVICE_SELECTED when serviceSelectors tell the services apart.
+   */
+  poolAdvertisements(home: number): readonly L2Advertisement[] | undefined | typeof SERVICE_SELECTED;
+}
+
+/** The advertisements of a pool depend on the service (see ClassAdvertiser.poolAdvertisements). */
+export const SERVICE_SELECTED = 'service-selected';
 
 /** What every service whose IPs all lie in one pool gets from a class, when no selector tells them apart. */
 interface PoolAnnouncement {
@@ -76,9 +87,8 @@ export function onePool(ips: readonly string[], lookup: PoolLookup): number {
 }
 
 /**
- * The advertiser of a member class (its labels), over pools looked up in `lookup`: of a service and
- * onePool(its IPs). A service in one pool whose advertisements have no serviceSelectors shares its
- * arrays with every other such service.
+ * The advertiser of a member class (its labels), over pools looked up in `lookup`. A service in one pool
+ * whose advertisements have no serviceSelectors shares its arrays with every other such service.
  */
 export function classAdvertiser(
   pools: readonly IPAddressPool[],
@@ -89,24 +99,31 @@ export function classAdvertiser(
 ): ClassAdvertiser {
   const nodeAds = advertisements.filter((ad) => anySelectorMatches(ad.spec.nodeSelectors, labels));
   const poolAds = pools.map((pool) => nodeAds.filter((ad) => selectsPool(ad, pool)));
+  const selected = poolAds.map((ads) => ads.some((ad) => ad.spec.serviceSelectors.length > 0));
   const whole: (PoolAnnouncement | undefined)[] = pools.map((pool, i) => {
     const ads = poolAds[i] ?? [];
-    if (ads.length === 0 || ads.some((ad) => ad.spec.serviceSelectors.length > 0)) return undefined;
+    if (ads.length === 0 || selected[i] === true) return undefined;
     return { advertisements: ads, interfaces: mergeInterfaces(ads), pools: [pool.metadata.name] };
   });
-  return (svc, home) => {
-    if (!servedHere(svc, options)) return undefined;
-    const shared = home === -1 ? undefined : whole[home];
-    if (shared !== undefined) {
-      const { namespace, name } = svc.metadata;
-      const { interfaces, pools: poolNames } = shared;
-      const service = { namespace, name, ips: svc.status.ingressIPs, interfaces, pools: poolNames };
-      return { service, advertisements: shared.advertisements };
-    }
-    return advertiseByPool(svc, (ip) => {
-      const at = lookup.poolOf(ip);
-      const pool = pools[at];
-      return pool === undefined ? undefined : { name: pool.metadata.name, advertisements: poolAds[at] ?? [] };
-    });
+  return {
+    announce(svc, home) {
+      if (!servedHere(svc, options)) return undefined;
+      const shared = home === -1 ? undefined : whole[home];
+      if (shared !== undefined) {
+        const { namespace, name } = svc.metadata;
+        const { interfaces, pools: poolNames } = shared;
+        const service = { namespace, name, ips: svc.status.ingressIPs, interfaces, pools: poolNames };
+        return { service, advertisements: shared.advertisements };
+      }
+      return advertiseByPool(svc, (ip) => {
+        const at = lookup.poolOf(ip);
+        const pool = pools[at];
+        return pool === undefined
+          ? undefined
+          : { name: pool.metadata.name, advertisements: poolAds[at] ?? [] };
+      });
+    },
+    // Without selectors a pool's services get its advertisements, or none when it has none (advertiseByPool).
+    poolAdvertisements: (home) => (selected[home] === true ? SERVICE_SELECTED : whole[home]?.advertisements),
   };
 }

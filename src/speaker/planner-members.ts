@@ -7,6 +7,7 @@
 import type { Candidate, L2Advertisement, Labels } from '../config/index.ts';
 import { selectorMatches } from '../config/index.ts';
 import { MetallbRanks, RingWalk, type ElectionMode } from '../election/index.ts';
+import type { Eligibility } from './planner-eligibility.ts';
 import type { Profile } from './planner-profiles.ts';
 import { memberOf, type Environment, type MemberInfo } from './planner-view.ts';
 
@@ -27,15 +28,20 @@ function weightOf(advertisements: readonly L2Advertisement[], labels: Labels): n
 }
 
 /** The candidates of every service like `profile` among the usable members (sorted by name). */
-function candidatesOf(profile: Profile, usable: readonly MemberInfo[]): readonly Candidate[] {
-  const { serving, local, perClass } = profile;
-  if (serving === undefined || profile.refusal !== undefined) return NO_CANDIDATES;
+function candidatesOf(
+  profile: Profile,
+  eligibility: Eligibility,
+  usable: readonly MemberInfo[],
+): readonly Candidate[] {
+  const { serving, local } = profile;
+  const { perClass } = eligibility;
+  if (serving === undefined || eligibility.refusal !== undefined) return NO_CANDIDATES;
   const candidates: Candidate[] = [];
   for (const member of usable) {
     if (local && serving !== 'anywhere' && !serving.has(member.name)) continue;
-    const advertised = perClass[member.cls];
-    if (advertised !== undefined)
-      candidates.push({ name: member.name, weight: weightOf(advertised.advertisements, member.labels) });
+    const advertisements = perClass[member.cls];
+    if (advertisements !== undefined)
+      candidates.push({ name: member.name, weight: weightOf(advertisements, member.labels) });
   }
   return candidates.length === 0 ? NO_CANDIDATES : candidates;
 }
@@ -43,6 +49,7 @@ function candidatesOf(profile: Profile, usable: readonly MemberInfo[]): readonly
 interface CandidatesEntry {
   list: readonly Candidate[];
   profile: Profile;
+  eligibility: Eligibility;
   /** Made in an earlier environment: checked again on first use (kept, with its owners, if equal). */
   stale: boolean;
 }
@@ -54,7 +61,7 @@ export class MemberCaches {
   readonly #ranks = new MetallbRanks();
   readonly #ring = new RingWalk();
   #usable: readonly MemberInfo[] = [];
-  /** Candidates per eligibility key, for #usable, with a profile of that key. */
+  /** Candidates per eligibility key, for #usable, with a service of that key. */
   readonly #candidates = new Map<string, CandidatesEntry>();
   /** Owner per first IP, per candidates array, for #mode. */
   readonly #owners = new Map<readonly Candidate[], Map<string, string | undefined>>();
@@ -98,7 +105,9 @@ export class MemberCaches {
     for (const [key, entry] of this.#candidates) {
       if (entry.stale) continue;
       const list =
-        joined.length > 0 ? candidatesOf(entry.profile, usable) : entry.list.filter((c) => !left.has(c.name));
+        joined.length > 0
+          ? candidatesOf(entry.profile, entry.eligibility, usable)
+          : entry.list.filter((c) => !left.has(c.name));
       const next = list.length === 0 ? NO_CANDIDATES : list;
       if (next === NO_CANDIDATES && entry.list !== NO_CANDIDATES) emptied.push(key);
       this.#carryOwners(entry.list, next, left, joined);
@@ -108,21 +117,22 @@ export class MemberCaches {
     return joined.length > 0 ? { kind: 'other' } : { kind: 'left', left, emptied };
   }
 
-  /** The candidates of a profile's eligibility key. */
-  candidatesFor(profile: Profile): readonly Candidate[] {
-    const entry = this.#candidates.get(profile.eligibilityKey);
+  /** The candidates of a service's eligibility key. */
+  candidatesFor(profile: Profile, eligibility: Eligibility): readonly Candidate[] {
+    const entry = this.#candidates.get(eligibility.key);
     if (entry === undefined) {
-      const list = candidatesOf(profile, this.#usable);
-      this.#candidates.set(profile.eligibilityKey, { list, profile, stale: false });
+      const list = candidatesOf(profile, eligibility, this.#usable);
+      this.#candidates.set(eligibility.key, { list, profile, eligibility, stale: false });
       return list;
     }
     if (entry.stale) {
-      const list = candidatesOf(profile, this.#usable);
+      const list = candidatesOf(profile, eligibility, this.#usable);
       if (!sameCandidates(list, entry.list)) {
         this.#owners.delete(entry.list);
         entry.list = list;
       }
       entry.profile = profile;
+      entry.eligibility = eligibility;
       entry.stale = false;
     }
     return entry.list;
@@ -162,7 +172,7 @@ export class MemberCaches {
    * Keeps the caches to about what the served services hold (IPs and eligibility keys come and go),
    * swept once they hold about twice as much: a plan that changed nothing costs no sweep.
    */
-  retain(served: readonly Profile[]): void {
+  retain(served: readonly Profile[], eligibility: readonly Eligibility[]): void {
     const limit = 2 * served.length + 1024;
     if (this.#ranks.size > limit || this.#ring.size > limit) {
       const ips = new Set<string>();
@@ -171,7 +181,7 @@ export class MemberCaches {
       this.#ring.retain(ips);
     }
     if (this.#candidates.size <= 2 * this.#keysAtSweep + 64) return;
-    const keys = new Set(served.map((p) => p.eligibilityKey));
+    const keys = new Set(eligibility.map((e) => e.key));
     this.#keysAtSweep = keys.size;
     for (const [key, entry] of this.#candidates) {
       if (keys.has(key)) continue;

@@ -1,105 +1,40 @@
 /**
- * The planner's profile of each served service: what does not depend on the members (its advertisements
- * per class of member, its serving nodes, its sharing refusal, its eligibility key), kept by object
- * identity, or by equal contents when a new snapshot (a relist) brings new objects.
+ * The planner's profile of each served service: what depends neither on the members nor on the
+ * advertisements (its IPs and their pool, its serving nodes), kept by object identity, or by equal
+ * contents when a new snapshot (a relist) brings new objects. An advertisement edit keeps every profile
+ * (see planner-eligibility.ts for what it changes).
  */
 import {
   servedHere,
   servingNodes,
-  sharingRefusal,
   type EndpointSlice,
-  type L2Advertisement,
   type Labels,
   type Model,
-  type NodeAdvertisement,
   type Service,
   type ServingNodes,
 } from '../config/index.ts';
 import type { PlanOptions } from './plan.ts';
-import { mayRefuseSharing, onePool } from './planner-advertise.ts';
-import { sameItems, type Environment } from './planner-view.ts';
+import { onePool, type PoolLookup } from './planner-advertise.ts';
+import { sameItems } from './planner-view.ts';
 
-/** One served service (LoadBalancer of our class, with an IP) as far as the members do not matter. */
+/** One served service (LoadBalancer of our class, with an IP) as far as members and advertisements do not matter. */
 export interface Profile {
-  readonly env: Environment;
+  /** The Service last made into this profile (a later one of equal contents for planning reuses it). */
+  readonly svc: Service;
+  /** The pools' lookup `home` was found with. */
+  readonly lookup: PoolLookup;
   readonly slices: readonly EndpointSlice[];
   /** "namespace/name". */
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
   readonly ips: readonly string[];
-  readonly refusal: string | undefined;
-  /** onePool(ips) with env.lookup: the pool holding every IP, -1 when they are not in one. */
+  /** onePool(ips): the pool holding every IP, -1 when they are not in one. */
   readonly home: number;
-  /** How the service is announced from a member of each class, undefined where it is not. */
-  readonly perClass: readonly (NodeAdvertisement | undefined)[];
   readonly serving: ServingNodes | undefined;
   readonly local: boolean;
-  /** Services with the same eligibility key have the same candidates whoever the members are. */
-  readonly eligibilityKey: string;
-}
-
-const adKeys = new WeakMap<L2Advertisement, string>();
-
-/** An advertisement's name, as a key part that no name can forge. */
-function adKey(ad: L2Advertisement): string {
-  let key = adKeys.get(ad);
-  if (key === undefined) {
-    key = JSON.stringify([ad.metadata.namespace, ad.metadata.name]);
-    adKeys.set(ad, key);
-  }
-  return key;
-}
-
-const adsKeys = new WeakMap<readonly L2Advertisement[], string>();
-
-/** The advertisements' names, sorted, kept per array (services of one pool share theirs). */
-function adsKey(ads: readonly L2Advertisement[]): string {
-  let key = adsKeys.get(ads);
-  if (key === undefined) {
-    key = ads.map(adKey).sort().join(',');
-    adsKeys.set(ads, key);
-  }
-  return key;
-}
-
-/** Interned keys of services served anywhere, by their advertisements arrays per class (a trie). */
-interface KeyNode {
-  key: string | undefined;
-  readonly next: WeakMap<object, KeyNode>;
-}
-const KEYS: KeyNode = { key: undefined, next: new WeakMap() };
-const UNADVERTISED = {};
-
-/**
- * The same string for services with the same advertisements arrays per class, so the maps keyed by it
- * hash one string (services of one pool share their arrays, see classAdvertiser).
- */
-function anywhereKey(perClass: readonly (NodeAdvertisement | undefined)[]): string {
-  let node = KEYS;
-  for (const adv of perClass) {
-    const part = adv?.advertisements ?? UNADVERTISED;
-    let next = node.next.get(part);
-    if (next === undefined) {
-      next = { key: undefined, next: new WeakMap() };
-      node.next.set(part, next);
-    }
-    node = next;
-  }
-  node.key ??= `${perClass.map((adv) => (adv === undefined ? '-' : adsKey(adv.advertisements))).join('|')}/C/*`;
-  return node.key;
-}
-
-function eligibilityKeyOf(
-  perClass: readonly (NodeAdvertisement | undefined)[],
-  serving: ServingNodes | undefined,
-  local: boolean,
-): string {
-  if (serving === undefined) return 'none';
-  if (!local) return anywhereKey(perClass);
-  const ads = perClass.map((adv) => (adv === undefined ? '-' : adsKey(adv.advertisements))).join('|');
-  const where = serving === 'anywhere' ? '*' : [...serving].sort().join(',');
-  return `${ads}/L/${where}`;
+  /** A local service's serving nodes, sorted and joined ('' when not local): part of its eligibility key. */
+  readonly servingKey: string;
 }
 
 const NO_SLICES: readonly EndpointSlice[] = [];
@@ -150,16 +85,16 @@ interface Known {
 
 /**
  * Profiles by Service object and by "namespace/name": the same object (and slices) is reused at once,
- * an equal one of a new snapshot after comparing contents; in a new environment (an advertisement
- * edit) the same object keeps its key and serving nodes, and only its advertisements are derived again.
+ * an equal one of a new snapshot after comparing contents; new pools (another lookup) find each
+ * service's pool again.
  */
 export class ProfileCache {
   readonly #byKey = new Map<string, Known>();
   readonly #bySvc = new WeakMap<Service, Known>();
 
-  /** The profile of a served service, reused when the service, its slices and the environment are. */
+  /** The profile of a served service, reused when the service, its slices and the pools are. */
   profileOf(
-    env: Environment,
+    lookup: PoolLookup,
     model: Model,
     svc: Service,
     slicesByService: ReadonlyMap<string, EndpointSlice[]>,
@@ -172,14 +107,15 @@ export class ProfileCache {
         sameItems(profile.slices, slicesByService.get(profile.key) ?? NO_SLICES);
       if (kept) {
         same.sliceList = model.endpointSlices;
-        if (profile.env !== env) same.profile = rebaseProfile(env, profile, svc);
+        if (profile.lookup !== lookup)
+          same.profile = { ...profile, lookup, home: onePool(profile.ips, lookup) };
         return same.profile;
       }
     }
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const slices = slicesByService.get(key) ?? NO_SLICES;
     const known = this.#byKey.get(key);
-    if (known !== undefined && known.profile.env === env) {
+    if (known !== undefined && known.profile.lookup === lookup) {
       const { profile } = known;
       if (sameService(known.svc, svc) && sameSlices(profile.slices, slices)) {
         known.svc = svc;
@@ -190,7 +126,7 @@ export class ProfileCache {
     }
     const entry = {
       svc,
-      profile: createProfile(env, model, svc, key, slices),
+      profile: createProfile(lookup, model, svc, key, slices),
       sliceList: model.endpointSlices,
     };
     this.#byKey.set(key, entry);
@@ -206,46 +142,8 @@ export class ProfileCache {
   }
 }
 
-function refusalOf(env: Environment, svc: Service): string | undefined {
-  const { pools, advertisements } = env.resources;
-  return mayRefuseSharing(pools, advertisements, env.lookup, svc)
-    ? sharingRefusal(env.resources, svc)
-    : undefined;
-}
-
-function finishProfile(
-  env: Environment,
-  svc: Service,
-  base: Pick<Profile, 'slices' | 'key' | 'serving' | 'local'>,
-  knownHome?: number,
-): Profile {
-  const refusal = refusalOf(env, svc);
-  const home = knownHome ?? onePool(svc.status.ingressIPs, env.lookup);
-  const perClass = env.advertisers.map((advertise) => advertise(svc, home));
-  const { serving, local } = base;
-  return {
-    env,
-    slices: base.slices,
-    key: base.key,
-    namespace: svc.metadata.namespace,
-    name: svc.metadata.name,
-    ips: svc.status.ingressIPs,
-    refusal,
-    home,
-    perClass,
-    serving,
-    local,
-    eligibilityKey: refusal === undefined ? eligibilityKeyOf(perClass, serving, local) : 'none',
-  };
-}
-
-/** The profile of the same service and slices in another environment (its pool kept with the lookup). */
-function rebaseProfile(env: Environment, profile: Profile, svc: Service): Profile {
-  return finishProfile(env, svc, profile, profile.env.lookup === env.lookup ? profile.home : undefined);
-}
-
 function createProfile(
-  env: Environment,
+  lookup: PoolLookup,
   model: Model,
   svc: Service,
   key: string,
@@ -254,7 +152,19 @@ function createProfile(
   // A service without slices is served anywhere (servingNodes): no model copy for the 9 in 10 of them.
   const serving = slices.length === 0 ? 'anywhere' : servingNodes({ ...model, endpointSlices: slices }, svc);
   const local = svc.spec.externalTrafficPolicy === 'Local' && serving !== 'anywhere';
-  return finishProfile(env, svc, { slices, key, serving, local });
+  return {
+    svc,
+    lookup,
+    slices,
+    key,
+    namespace: svc.metadata.namespace,
+    name: svc.metadata.name,
+    ips: svc.status.ingressIPs,
+    home: onePool(svc.status.ingressIPs, lookup),
+    serving,
+    local,
+    servingKey: local && typeof serving === 'object' ? [...serving].sort().join(',') : '',
+  };
 }
 
 const sliceIndexes = new WeakMap<readonly EndpointSlice[], Map<string, EndpointSlice[]>>();

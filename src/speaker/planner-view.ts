@@ -111,12 +111,21 @@ export function createEnvironment(
     nodes: [],
     endpointSlices: [],
   };
+  // memberLabels finds a name's Node by scanning them all: once per name here, not 100 x 100 per edit.
+  const firstNodes = new Map<string, Model['nodes'][number]>();
+  const unavailable = new Set<string>();
+  for (const n of model.nodes) {
+    if (!firstNodes.has(n.metadata.name)) firstNodes.set(n.metadata.name, n);
+    if (n.status.networkUnavailable) unavailable.add(n.metadata.name);
+  }
+  const labelsOf = (name: string): Labels => {
+    const doc = firstNodes.get(name);
+    return doc === undefined
+      ? memberLabels(model, name, options)
+      : { ...doc.metadata.labels, ...options.nodeLabels?.[name] };
+  };
   // Every class a member can be in: a Node document's labels, none (no document), this node's.
-  const candidateLabels = [
-    ...model.nodes.map((n) => memberLabels(model, n.metadata.name, options)),
-    {},
-    memberLabels(model, node.name, options),
-  ];
+  const candidateLabels = [...model.nodes.map((n) => labelsOf(n.metadata.name)), {}, labelsOf(node.name)];
   const classKeys = new Map<string, number>();
   const classes: Labels[] = [];
   for (const labels of candidateLabels) {
@@ -136,7 +145,7 @@ export function createEnvironment(
     optionsSignature: optionsSignature(node, opts),
     options,
     classes,
-    selfClass: classKeys.get(classOf(advertisements, memberLabels(model, node.name, options))) ?? 0,
+    selfClass: classKeys.get(classOf(advertisements, labelsOf(node.name))) ?? 0,
     orphanClass: classKeys.get(classOf(advertisements, {})) ?? 0,
     members: new Map(),
     resources,
@@ -145,8 +154,8 @@ export function createEnvironment(
     ),
   };
   const memberInfo = (name: string): MemberInfo | null => {
-    if (model.nodes.some((n) => n.metadata.name === name && n.status.networkUnavailable)) return null;
-    const labels = memberLabels(model, name, options);
+    if (unavailable.has(name)) return null;
+    const labels = labelsOf(name);
     if (options.ignoreExcludeLb !== true && Object.hasOwn(labels, EXCLUDE_LB_LABEL)) return null;
     return { name, labels, cls: classKeys.get(classOf(advertisements, labels)) ?? 0 };
   };

@@ -18,32 +18,19 @@ import type { Candidate, Model } from '../config/index.ts';
 import type { DesiredAddress } from '../dataplane/index.ts';
 import type { ElectionMode } from '../election/index.ts';
 import { OwnerMap } from './owner-map.ts';
-import { groupBySharedIps, type Refusal } from './plan-groups.ts';
+import type { Refusal } from './plan-groups.ts';
 import { ComponentElections } from './planner-components.ts';
 import type { Plan, PlanNode, PlanOptions } from './plan.ts';
 import { PoolLookup } from './planner-advertise.ts';
+import { EligibilityIndex, type Eligibility } from './planner-eligibility.ts';
 import { MemberCaches, type MemberChange } from './planner-members.ts';
-import { ProfileCache, servedServices, slicesByService, type Profile } from './planner-profiles.ts';
+import { ProfileCache, type Profile } from './planner-profiles.ts';
+import { buildView, byKeyOf, type ModelView } from './planner-served.ts';
 import { createEnvironment, environmentHolds, poolsSignature, type Environment } from './planner-view.ts';
 
 export interface Planner {
   /** The plan of plan(model, node, liveMembers, opts), from what the previous calls left. */
   plan(model: Model, node: PlanNode, liveMembers: readonly string[], opts?: PlanOptions): Plan;
-}
-
-/** The served services of one model, and the components of those sharing IPs. */
-interface ModelView {
-  /** The last model seen with these served services (a snapshot equal for planning replaces it). */
-  model: Model;
-  readonly env: Environment;
-  readonly served: readonly Profile[];
-  /** Components of two or more services that could contend (linked by shared IPs), as indices in served. */
-  readonly shared: readonly (readonly number[])[];
-  /** Per served service: its index in `shared`, or -1 when it stands alone. */
-  readonly componentOf: Int32Array;
-  readonly sharingRefusals: readonly Refusal[];
-  /** Served services by eligibility key, made when first asked (a member leaving). */
-  byKey: ReadonlyMap<string, number[]> | undefined;
 }
 
 /** The last plan and what it was made of, for the next one to change only what moved. */
@@ -53,6 +40,11 @@ interface PlanState {
   readonly self: string;
   /** The owner of each served service (by index): scanned, not indexed, as scans compare pointers. */
   readonly ownerAt: (string | undefined)[];
+  /**
+   * Per service standing alone: the candidates array its owner was elected among (with its first IP),
+   * so the next full plan keeps that owner when it gets the same array.
+   */
+  readonly candidatesAt: (readonly Candidate[] | undefined)[];
   /** Per shared component: its groups' refusals, with the index of each group's last service. */
   readonly groupRefusals: Map<number, { last: number; refusals: Refusal[] }[]>;
   plan: Plan;
@@ -63,66 +55,28 @@ function compareProfiles(a: Profile, b: Profile): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-const contends = (p: Profile): boolean => p.eligibilityKey !== 'none';
+const sameKeys = (a: readonly Profile[], b: readonly Profile[]): boolean =>
+  a === b || (a.length === b.length && a.every((p, i) => p.key === b[i]?.key));
 
-/** The components of services sharing IPs: the previous view's when every service has the same IPs. */
-function sharedComponents(
-  served: readonly Profile[],
-  previous: ModelView | undefined,
-): Pick<ModelView, 'shared' | 'componentOf'> {
-  const before = previous?.served;
-  const kept =
-    previous !== undefined &&
-    before?.length === served.length &&
-    served.every((p, i) => {
-      const old = before[i] as Profile;
-      return old.ips === p.ips && contends(old) === contends(p);
-    });
-  if (kept) return previous;
-  const indexed = served.flatMap((p, at) => (contends(p) ? [{ ips: p.ips, at }] : []));
-  const shared = groupBySharedIps(indexed)
-    .filter((component) => component.length > 1)
-    .map((component) => component.map(({ at }) => at));
-  const componentOf = new Int32Array(served.length).fill(-1);
-  shared.forEach((component, c) => component.forEach((at) => (componentOf[at] = c)));
-  return { shared, componentOf };
-}
-
-function buildView(
-  env: Environment,
-  model: Model,
-  opts: PlanOptions,
-  profiles: ProfileCache,
-  previous: ModelView | undefined,
-): ModelView {
-  const slices = slicesByService(model);
-  const served = servedServices(model, opts).map((svc) => profiles.profileOf(env, model, svc, slices));
-  profiles.retain(served);
-  const same =
-    previous?.env === env &&
-    previous.served.length === served.length &&
-    previous.served.every((p, i) => p === served[i]);
-  if (same) {
-    previous.model = model;
-    return previous;
+/**
+ * The owners of `ownerAt`: the previous plan's map itself when no owner moved, the moves laid over it
+ * when the services are the same ones (no 10,000-entry map per plan), else a new map.
+ */
+function ownersOf(
+  view: ModelView,
+  ownerAt: readonly (string | undefined)[],
+  previous: PlanState | undefined,
+): ReadonlyMap<string, string | undefined> {
+  const { served } = view;
+  if (previous !== undefined && sameKeys(previous.view.served, served)) {
+    const changes = new Map<string, string | undefined>();
+    for (let i = 0; i < served.length; i++)
+      if (ownerAt[i] !== previous.ownerAt[i]) changes.set((served[i] as Profile).key, ownerAt[i]);
+    return changes.size === 0 ? previous.plan.owners : OwnerMap.over(previous.plan.owners, changes);
   }
-  const { shared, componentOf } = sharedComponents(served, previous);
-  const sharingRefusals: Refusal[] = [];
-  for (const p of served)
-    if (p.refusal !== undefined) sharingRefusals.push({ service: p.key, reason: p.refusal });
-  return { model, env, served, shared, componentOf, sharingRefusals, byKey: undefined };
-}
-
-function byKeyOf(view: ModelView): ReadonlyMap<string, number[]> {
-  if (view.byKey !== undefined) return view.byKey;
-  const byKey = new Map<string, number[]>();
-  view.served.forEach((p, i) => {
-    const list = byKey.get(p.eligibilityKey);
-    if (list === undefined) byKey.set(p.eligibilityKey, [i]);
-    else list.push(i);
-  });
-  view.byKey = byKey;
-  return byKey;
+  const owners = new Map<string, string | undefined>();
+  for (let i = 0; i < served.length; i++) owners.set((served[i] as Profile).key, ownerAt[i]);
+  return owners;
 }
 
 class IncrementalPlanner implements Planner {
@@ -130,7 +84,7 @@ class IncrementalPlanner implements Planner {
   readonly #members = new MemberCaches();
   readonly #components = new ComponentElections();
   #pools = { signature: '', lookup: new PoolLookup([]) };
-  #env: Environment | undefined;
+  #env: { env: Environment; index: EligibilityIndex } | undefined;
   #view: ModelView | undefined;
   #state: PlanState | undefined;
 
@@ -151,55 +105,63 @@ class IncrementalPlanner implements Planner {
   #viewOf(model: Model, node: PlanNode, opts: PlanOptions): ModelView {
     const previous = this.#view;
     if (previous?.model === model && environmentHolds(previous.env, model, node, opts)) return previous;
-    let env = this.#env;
-    if (env === undefined || !environmentHolds(env, model, node, opts)) {
+    let current = this.#env;
+    if (current === undefined || !environmentHolds(current.env, model, node, opts)) {
       const pools = poolsSignature(model);
       if (pools !== this.#pools.signature)
         this.#pools = { signature: pools, lookup: new PoolLookup(model.pools) };
-      env = createEnvironment(model, node, opts, this.#pools.lookup);
-      this.#env = env;
+      const env = createEnvironment(model, node, opts, this.#pools.lookup);
+      current = { env, index: new EligibilityIndex(env) };
+      this.#env = current;
       this.#members.reset();
     }
-    const view = buildView(env, model, opts, this.#profiles, previous);
+    const view = buildView(current.env, current.index, model, opts, this.#profiles, previous);
     if (view === previous) return view;
     this.#view = view;
-    this.#members.retain(view.served);
+    this.#members.retain(view.served, view.eligibility);
     this.#components.retain(view.shared.length);
     return view;
   }
 
   #fullPlan(view: ModelView, mode: ElectionMode, self: string): Plan {
+    const { served, eligibility, componentOf } = view;
+    const previous = this.#state;
+    // Owners elected among the same candidates array for the same first IP are kept as they were.
+    const before = previous?.mode === mode ? previous : undefined;
     const state: PlanState = {
       view,
       mode,
       self,
-      ownerAt: new Array<string | undefined>(view.served.length).fill(undefined),
+      ownerAt: new Array<string | undefined>(served.length).fill(undefined),
+      candidatesAt: new Array<readonly Candidate[] | undefined>(served.length).fill(undefined),
       groupRefusals: new Map(),
       plan: { addresses: [], refused: [], owners: new Map() },
     };
-    const owners = new Map<string, string | undefined>();
-    const { served, componentOf } = view;
     // Neighbours mostly share an eligibility key (an interned string): its candidates and owners once.
     let key: string | undefined;
     let candidates: readonly Candidate[] = [];
-    let keyOwners = new Map<string, string | undefined>();
+    let keyOwners: Map<string, string | undefined> | undefined;
     for (let i = 0; i < served.length; i++) {
       const p = served[i] as Profile;
-      let owner: string | undefined;
+      const e = eligibility[i] as Eligibility;
       const firstIp = p.ips[0];
-      if (componentOf[i] === -1 && firstIp !== undefined) {
-        if (p.eligibilityKey !== key) {
-          key = p.eligibilityKey;
-          candidates = this.#members.candidatesFor(p);
-          keyOwners = this.#members.ownersOf(candidates);
-        }
-        owner = candidates.length === 0 ? undefined : this.#members.owner(candidates, firstIp, keyOwners);
+      if (componentOf[i] !== -1 || firstIp === undefined) continue;
+      if (e.key !== key) {
+        key = e.key;
+        candidates = this.#members.candidatesFor(p, e);
+        keyOwners = undefined;
       }
-      owners.set(p.key, owner);
-      state.ownerAt[i] = owner;
+      if (candidates.length === 0) continue;
+      state.candidatesAt[i] = candidates;
+      if (before?.candidatesAt[i] === candidates && before.view.served[i]?.ips[0] === firstIp) {
+        state.ownerAt[i] = before.ownerAt[i];
+        continue;
+      }
+      keyOwners ??= this.#members.ownersOf(candidates);
+      state.ownerAt[i] = this.#members.owner(candidates, firstIp, keyOwners);
     }
-    view.shared.forEach((_, c) => this.#electComponent(state, c, owners));
-    state.plan = this.#planOf(state, owners);
+    view.shared.forEach((_, c) => this.#electComponent(state, c));
+    state.plan = this.#planOf(state, ownersOf(view, state.ownerAt, previous));
     this.#state = state;
     return state.plan;
   }
@@ -219,11 +181,18 @@ class IncrementalPlanner implements Planner {
     for (const i of affected) {
       const component = view.componentOf[i] ?? -1;
       const p = view.served[i];
+      const e = view.eligibility[i];
       if (component !== -1) dirty.add(component);
-      else if (p !== undefined) {
-        const owner = this.#ownerAlone(p);
+      else if (p !== undefined && e !== undefined) {
+        const candidates = this.#members.candidatesFor(p, e);
+        const firstIp = p.ips[0];
+        const owner =
+          firstIp === undefined || candidates.length === 0
+            ? undefined
+            : this.#members.owner(candidates, firstIp);
         if (owner !== state.ownerAt[i]) changes.set(p.key, owner);
         state.ownerAt[i] = owner;
+        state.candidatesAt[i] = owner === undefined ? undefined : candidates;
       }
     }
     for (const c of dirty) this.#electComponent(state, c, changes);
@@ -231,21 +200,17 @@ class IncrementalPlanner implements Planner {
     return state.plan;
   }
 
-  #ownerAlone(p: Profile): string | undefined {
-    const firstIp = p.ips[0];
-    const candidates = this.#members.candidatesFor(p);
-    return firstIp === undefined || candidates.length === 0
-      ? undefined
-      : this.#members.owner(candidates, firstIp);
-  }
-
-  /** Elects the groups of a shared component; sets their owners in `owners` and the state. */
-  #electComponent(state: PlanState, c: number, owners: Map<string, string | undefined>): void {
+  /** Elects the groups of a shared component, sets their owners in the state, and any move in `moves`. */
+  #electComponent(state: PlanState, c: number, moves?: Map<string, string | undefined>): void {
     const { view } = state;
     const component = view.shared[c] ?? [];
     const members = component.map((at) => {
       const p = view.served[at] as Profile;
-      return { key: p.key, ips: p.ips, candidates: this.#members.candidatesFor(p) };
+      return {
+        key: p.key,
+        ips: p.ips,
+        candidates: this.#members.candidatesFor(p, view.eligibility[at] as Eligibility),
+      };
     });
     const { elected, groups } = this.#components.elect(state.mode, members, this.#members.elect);
     const refusals = groups.map((group) => ({
@@ -256,7 +221,7 @@ class IncrementalPlanner implements Planner {
     for (const at of component) {
       const { key } = view.served[at] as Profile;
       const owner = elected.get(key);
-      if (owner !== state.ownerAt[at] || !owners.has(key)) owners.set(key, owner);
+      if (owner !== state.ownerAt[at]) moves?.set(key, owner);
       state.ownerAt[at] = owner;
     }
   }
@@ -271,15 +236,13 @@ class IncrementalPlanner implements Planner {
       if (owner === state.self) owned.push(i);
     });
     owned.sort((a, b) => compareProfiles(view.served[a] as Profile, view.served[b] as Profile) || a - b);
+    const advertiser = view.env.advertisers[view.env.selfClass];
     const addresses: DesiredAddress[] = owned.flatMap((i) => {
-      const advertised = view.served[i]?.perClass[view.env.selfClass];
+      const p = view.served[i] as Profile;
+      const advertised = advertiser?.announce(p.svc, p.home);
       if (advertised === undefined) return [];
       const { ips, interfaces } = advertised.service;
-      return ips.map((ip) => ({
-        ip,
-        interfaces,
-        service: view.served[i]?.key ?? '',
-      }));
+      return ips.map((ip) => ({ ip, interfaces, service: p.key }));
     });
     return { addresses, refused, owners };
   }

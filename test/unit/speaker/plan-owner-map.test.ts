@@ -38,6 +38,27 @@ describe('OwnerMap', () => {
     expect(changedSince(second, new Map())).toBeUndefined();
   });
 
+  it('reads as a plain map with the same changes applied, however many layers (flattened or not)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(ownerArb, { minLength: 5, maxLength: 5 }),
+        fc.array(layerArb, { maxLength: 20 }),
+        (start, layers) => {
+          let owners: ReadonlyMap<string, string | undefined> = new Map(
+            SERVICES.map((s, i) => [s, start[i]]),
+          );
+          const plain = new Map(owners);
+          for (const layer of layers) {
+            owners = OwnerMap.over(owners, new Map(layer));
+            for (const [key, owner] of layer) plain.set(key, owner);
+            expect([...owners]).toEqual([...plain]);
+            for (const key of SERVICES) expect(owners.get(key)).toBe(plain.get(key));
+          }
+        },
+      ),
+    );
+  });
+
   it('gives observeOwners the same counts as plain maps of the same owners', async () => {
     await fc.assert(
       fc.asyncProperty(
