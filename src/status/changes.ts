@@ -35,15 +35,24 @@ export function changedOwners(before: Owners, after: Owners): Iterable<string> {
 
 type Interfaces = ReadonlyMap<string, readonly string[]>;
 
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Services whose interface list differs between the two maps (compared per key, in order). */
 export function changedInterfaces(before: Interfaces, after: Interfaces): string[] {
   if (after === before) return [];
   const changed: string[] = [];
-  for (const [service, names] of after) if (!sameList(before.get(service), names)) changed.push(service);
-  for (const service of before.keys()) if (!after.has(service)) changed.push(service);
+  let kept = 0;
+  for (const [service, names] of after) {
+    const was = before.get(service);
+    if (was !== undefined) kept++;
+    if (!sameList(was, names)) changed.push(service);
+  }
+  if (kept < before.size) for (const service of before.keys()) if (!after.has(service)) changed.push(service);
   return changed;
 }
 
