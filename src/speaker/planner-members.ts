@@ -201,11 +201,18 @@ export class MemberCaches {
     if (owners === undefined || to === NO_CANDIDATES) return;
     const joiners = to.filter((c) => joined.includes(c.name));
     if (joiners.length > 0 && this.#mode === 'ring') return;
-    const byName = joiners.length > 0 ? new Map(to.map((c) => [c.name, c])) : undefined;
-    for (const [ip, owner] of owners) {
-      const kept = owner === undefined ? undefined : byName === undefined ? owner : byName.get(owner);
-      if (kept === undefined || left.has(typeof kept === 'string' ? kept : kept.name)) owners.delete(ip);
-      else if (typeof kept !== 'string') owners.set(ip, this.#ranks.owner([kept, ...joiners], ip));
+    // forEach, not for-of: no entry array per IP, and a member leaving walks all 10,000 of them.
+    if (joiners.length === 0) {
+      owners.forEach((owner, ip) => {
+        if (owner === undefined || left.has(owner)) owners.delete(ip);
+      });
+    } else {
+      const byName = new Map(to.map((c) => [c.name, c]));
+      owners.forEach((owner, ip) => {
+        const kept = owner === undefined ? undefined : byName.get(owner);
+        if (kept === undefined) owners.delete(ip);
+        else owners.set(ip, this.#ranks.owner([kept, ...joiners], ip));
+      });
     }
     this.#owners.set(to, owners);
   }

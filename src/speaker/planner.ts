@@ -171,9 +171,11 @@ class IncrementalPlanner implements Planner {
     const changes = new Map<string, string | undefined>();
     const dirty = new Set<number>();
     const affected: number[] = [];
-    state.ownerAt.forEach((owner, i) => {
+    const { ownerAt } = state;
+    for (let i = 0; i < ownerAt.length; i++) {
+      const owner = ownerAt[i];
       if (owner !== undefined && change.left.has(owner)) affected.push(i);
-    });
+    }
     if (change.emptied.length > 0) {
       const byKey = byKeyOf(view);
       for (const key of change.emptied) affected.push(...(byKey.get(key) ?? []));
@@ -232,9 +234,8 @@ class IncrementalPlanner implements Planner {
     const groups = [...state.groupRefusals.values()].flat().sort((a, b) => a.last - b.last);
     const refused = [...view.sharingRefusals, ...groups.flatMap((group) => group.refusals)];
     const owned: number[] = [];
-    state.ownerAt.forEach((owner, i) => {
-      if (owner === state.self) owned.push(i);
-    });
+    const { ownerAt, self } = state;
+    for (let i = 0; i < ownerAt.length; i++) if (ownerAt[i] === self) owned.push(i);
     owned.sort((a, b) => compareProfiles(view.served[a] as Profile, view.served[b] as Profile) || a - b);
     const advertiser = view.env.advertisers[view.env.selfClass];
     const addresses: DesiredAddress[] = owned.flatMap((i) => {

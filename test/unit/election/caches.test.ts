@@ -42,6 +42,28 @@ describe('MetallbRanks', () => {
   });
 });
 
+describe('MetallbRanks retain', () => {
+  test('forgetting IPs and reusing their rows for new ones keeps every owner right', () => {
+    fc.assert(
+      fc.property(
+        names,
+        fc.array(fc.array(ip, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+        (members, rounds) => {
+          const ranks = new MetallbRanks();
+          const candidates = members.map((name) => ({ name, weight: 0 }));
+          for (const ips of rounds) {
+            for (const firstIp of ips)
+              expect(ranks.owner(candidates, firstIp)).toBe(metallbPreference(candidates, firstIp)[0]);
+            // Keep one IP of the round: the others' rows are cleared for the next round's.
+            ranks.retain(new Set(ips.slice(0, 1)));
+            expect(ranks.size).toBe(1);
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe('RingWalk', () => {
   test('on the ring of all members, elects for any subset what the ring of that subset elects', () => {
     fc.assert(
