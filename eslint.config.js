@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'coverage/', 'bench/results/', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/', 'bench/results/', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,15 +1,52 @@
 #!/usr/bin/env node
-// Entry for `npx l2speaker`: Node 24 runs the TypeScript sources directly (type stripping).
-// `l2speaker status|explain ...` inspects; anything else runs the speaker (`l2speaker [flags]`).
+// Entry for `npx l2speaker`: `l2speaker status|explain ...` inspects; anything else runs the speaker.
+//
+// It runs dist/ (the sources compiled by `npm run build`, which `npm ci` runs) when dist/ is at least as
+// new as every file in src/, else the TypeScript sources through Node's type stripping. Compiled code
+// spares the process the type stripper: ~18 MB resident (bench/plan.ts, README "Scale"). A checkout
+// edited since its last build runs what was edited; the image ships dist/ alone.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BUILT = join(root, 'dist', '.built');
+
+function newestMs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function codeTree() {
+  if (process.env.L2SPEAKER_CODE === 'src' || process.env.L2SPEAKER_CODE === 'dist')
+    return process.env.L2SPEAKER_CODE;
+  if (!existsSync(BUILT)) return 'src';
+  const src = join(root, 'src');
+  return !existsSync(src) || statSync(BUILT).mtimeMs >= newestMs(src) ? 'dist' : 'src';
+}
+
 const [command] = process.argv.slice(2);
-if (command === 'status' || command === 'explain') await import('../src/inspect/main.ts');
-else {
+const inspect = command === 'status' || command === 'explain';
+if (!inspect) {
   // The speaker's garbage is short-lived and small (plans, frames), so a 2 MB semi-space (default 16 MB)
-  // costs a few more scavenges and keeps ~25 MB less resident (bench/plan.ts, README "Scale").
-  // Heap sizes are fixed when V8 starts: the process replaces itself (same pid) with the flag set.
-  const flag = '--max-semi-space-size=2';
+  // costs a few more scavenges and keeps ~25 MB less resident; --expose-gc lets it give the heap back
+  // once after a burst (src/speaker/heap-settler.ts). V8 reads both when it starts: the process
+  // replaces itself (same pid) with them set (bench/plan.ts, README "Scale").
+  const flags = ['--max-semi-space-size=2', '--expose-gc'];
   const set = process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'));
   if (!set && typeof process.execve === 'function')
-    process.execve(process.execPath, [process.execPath, flag, ...process.execArgv, ...process.argv.slice(1)]);
-  await import('../src/speaker/cli.ts');
+    process.execve(process.execPath, [
+      process.execPath,
+      ...flags,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ]);
 }
+// The membership child process follows the same choice (src/memberlist/worker/entry-path.ts).
+const tree = codeTree();
+process.env.L2SPEAKER_CODE = tree;
+await import(join(root, tree, inspect ? 'inspect/main' : 'speaker/cli') + (tree === 'dist' ? '.js' : '.ts'));

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { parseConfig } from './parse.ts';
@@ -49,13 +49,31 @@ export interface ConfigWatch {
 }
 
 /** What the file held at the last read: a content hash, or the error that prevented reading it. */
-function fingerprintOf(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+function fingerprintOf(content: string | Buffer): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
+
+/**
+ * Identity and change times of what the path resolves to: a poll reads the file only when this moved,
+ * so a 2 MB file of 10,000 services is not read, decoded and hashed every second for nothing.
+ * `changedMs` is the later of mtime and ctime: the kernel's clock for them is coarse (a tick, ~4 ms), so
+ * a file changed within a second of a read is read again until it stays put (as git's "racy" check).
+ */
+async function statStamp(path: string): Promise<{ stamp: string; changedMs: number }> {
+  try {
+    const s = await stat(path, { bigint: true });
+    const changedMs = Number((s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) / 1_000_000n);
+    return { stamp: `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`, changedMs };
+  } catch (err) {
+    return { stamp: `error:${(err as NodeJS.ErrnoException).code ?? String(err)}`, changedMs: Date.now() };
+  }
+}
+
+const SETTLED_MS = 1000;
 
 function initialFingerprint(path: string): string {
   try {
-    return fingerprintOf(readFileSync(path, 'utf8'));
+    return fingerprintOf(readFileSync(path));
   } catch (err) {
     return `error:${(err as NodeJS.ErrnoException).code ?? String(err)}`;
   }
@@ -84,6 +102,8 @@ export function watchConfig(
 ): ConfigWatch {
   const debounceMs = opts.debounceMs ?? 100;
   let lastSeen = initialFingerprint(path);
+  /** The stat stamp of the last read, once the file had not changed for SETTLED_MS before it. */
+  let settledStamp = '';
   let closed = false;
   let reading = false;
   let readAgain = false;
@@ -92,50 +112,57 @@ export function watchConfig(
   let watchFailureReported = false;
 
   /** Reads the file: its text, or the error that prevented reading it. */
-  async function read(): Promise<{ text: string } | { error: unknown }> {
+  async function read(): Promise<{ content: Buffer } | { error: unknown }> {
     try {
-      return { text: await readFile(path, 'utf8') };
+      return { content: await readFile(path) };
     } catch (error) {
       return { error };
     }
   }
 
-  function apply(result: { text: string } | { error: unknown }): void {
+  function apply(result: { content: Buffer } | { error: unknown }): void {
     const fingerprint =
-      'text' in result
-        ? fingerprintOf(result.text)
+      'content' in result
+        ? fingerprintOf(result.content)
         : `error:${(result.error as NodeJS.ErrnoException).code ?? String(result.error)}`;
     if (closed || fingerprint === lastSeen) return;
     lastSeen = fingerprint;
-    if (!('text' in result)) return handlers.onError(readError(path, result.error));
+    if (!('content' in result)) return handlers.onError(readError(path, result.error));
     let model: Model;
     try {
-      model = parseConfig(result.text, path);
+      model = parseConfig(result.content.toString('utf8'), path);
     } catch (err) {
       return handlers.onError(err as ConfigError);
     }
     handlers.onChange(model);
   }
 
-  async function check(): Promise<void> {
+  /** Reads and applies the file; a poll (`always` false) only when its stat stamp moved. */
+  async function check(always: boolean): Promise<void> {
     if (reading) {
       readAgain = true;
       return;
     }
     reading = true;
+    const { stamp, changedMs } = await statStamp(path);
+    if (!always && stamp === settledStamp) {
+      reading = false;
+      return;
+    }
+    settledStamp = Date.now() - changedMs > SETTLED_MS ? stamp : '';
     const result = await read();
     reading = false;
     apply(result);
     if (readAgain) {
       readAgain = false;
-      await check();
+      await check(true);
     }
   }
 
   function scheduleCheck(): void {
     if (closed) return;
     clearTimeout(debounce);
-    debounce = setTimeout(() => void check(), debounceMs);
+    debounce = setTimeout(() => void check(true), debounceMs);
   }
 
   function watchFailed(err: unknown): void {
@@ -162,7 +189,7 @@ export function watchConfig(
   startFsWatch();
   const poll = setInterval(() => {
     startFsWatch();
-    void check();
+    void check(false);
   }, opts.pollMs ?? 1000);
   poll.unref();
 

@@ -15,7 +15,7 @@ export {
   DEFAULT_DATAPLANE_OPTIONS,
   type DataplaneOptions,
 } from './dataplane.ts';
-export { AnnouncementPacer, type PacedAnnouncement, type PacerCounters, type PacerOptions } from './pacer.ts';
+export { AnnouncementPacer, type PacerCounters, type PacerOptions, type PacerPort } from './pacer.ts';
 export { type DesiredAddress, type Binding } from './bindings.ts';
 export {
   readInterfaces,

@@ -77,6 +77,26 @@ export function selectInterfaces(
   return (onSubnet.length > 0 ? onSubnet : candidates).map((i) => i.name);
 }
 
+/** Whether two snapshots describe the same interfaces, in the same order, with the same state. */
+export function sameInterfaces(a: readonly InterfaceState[], b: readonly InterfaceState[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameInterface(x, b[i]));
+}
+
+function sameInterface(a: InterfaceState, b: InterfaceState | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.name === b.name &&
+    a.mac === b.mac &&
+    a.up === b.up &&
+    a.broadcast === b.broadcast &&
+    a.noArp === b.noArp &&
+    a.loopback === b.loopback &&
+    a.enslaved === b.enslaved &&
+    a.cidrs.length === b.cidrs.length &&
+    a.cidrs.every((cidr, i) => cidr === b.cidrs[i])
+  );
+}
+
 function readSys(name: string, file: string): string {
   return readFileSync(`/sys/class/net/${name}/${file}`, 'utf8').trim();
 }

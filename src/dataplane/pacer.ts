@@ -18,17 +18,18 @@ export interface PacerOptions {
   readonly maxAttempts?: number;
 }
 
-/** One IP's announcement on one interface: its frames, built when its turn comes. */
-export interface PacedAnnouncement {
-  /** 0 for the first announcement of a gain, 1.. for its repeats: lower rounds go first. */
-  readonly round: number;
-  /** The frames to send now, or undefined when the announcement is no longer wanted (IP released). */
-  frames(): readonly Buffer[] | undefined;
-  send(frame: Buffer): void;
-  /** Every frame was sent. */
-  sent(): void;
+/**
+ * What the pacer does with an item when its turn comes: one port for every item, so a burst of 10,000
+ * gains queues 10,000 small records, not 10,000 sets of closures and timers.
+ */
+export interface PacerPort<T> {
+  /** The frames to send now, or undefined when the item is no longer wanted (e.g. its IP was released). */
+  frames(item: T): readonly Buffer[] | undefined;
+  send(item: T, frame: Buffer): void;
+  /** Every frame of the item was sent. */
+  sent(item: T): void;
   /** A frame could not be sent (after retries, or a non-transient error); the rest are skipped. */
-  failed(error: unknown): void;
+  failed(item: T, error: unknown): void;
 }
 
 export interface PacerCounters {
@@ -41,8 +42,9 @@ export interface PacerCounters {
   framesDropped: number;
 }
 
-interface Pending {
-  readonly announcement: PacedAnnouncement;
+interface Pending<T> {
+  readonly item: T;
+  readonly dueAt: number;
   frames: readonly Buffer[] | undefined;
   next: number;
   attempts: number;
@@ -54,24 +56,36 @@ function isTransient(error: unknown): boolean {
   return error instanceof NativeError && TRANSIENT.has(error.errno);
 }
 
-export class AnnouncementPacer {
+/** One round's FIFO, drained from `head` to avoid shifting; a sent slot is cleared so its frames go. */
+interface RoundQueue<T> {
+  items: (Pending<T> | undefined)[];
+  head: number;
+}
+
+/**
+ * Items of one round are sent in the order queued; one not yet due holds back those behind it in its
+ * round (the gain schedule gives every item of a round the same delay, so they come due in that order).
+ */
+export class AnnouncementPacer<T> {
   readonly #clock: Clock;
+  readonly #port: PacerPort<T>;
   readonly #rate: number;
   readonly #burst: number;
   readonly #retryMs: number;
   readonly #maxAttempts: number;
-  /** FIFO per round; a queue is drained from `head` to avoid shifting. */
-  readonly #rounds: { items: Pending[]; head: number }[] = [];
+  readonly #rounds: RoundQueue<T>[] = [];
   readonly #counters: PacerCounters = { queued: 0, framesSent: 0, retries: 0, framesDropped: 0 };
   #tokens: number;
   #refilledAt: number;
   #timer: Timer | undefined;
+  #timerAt = 0;
   #closed = false;
 
-  constructor(clock: Clock, options: PacerOptions) {
+  constructor(clock: Clock, port: PacerPort<T>, options: PacerOptions) {
     if (!(options.framesPerSecond > 0))
       throw new RangeError(`framesPerSecond must be > 0, not ${options.framesPerSecond}`);
     this.#clock = clock;
+    this.#port = port;
     this.#rate = options.framesPerSecond;
     this.#burst = options.burst ?? Math.max(1, Math.ceil(options.framesPerSecond / 100));
     this.#retryMs = options.retryMs ?? 2;
@@ -80,13 +94,14 @@ export class AnnouncementPacer {
     this.#refilledAt = clock.now();
   }
 
-  enqueue(announcement: PacedAnnouncement): void {
+  /** Queues `item` in `round` (0 for the first announcement of a gain, 1.. for repeats: lower first). */
+  enqueue(item: T, round: number, dueAt = this.#clock.now()): void {
     if (this.#closed) return;
-    const round = Math.max(0, Math.floor(announcement.round));
-    while (this.#rounds.length <= round) this.#rounds.push({ items: [], head: 0 });
-    this.#rounds[round]?.items.push({ announcement, frames: undefined, next: 0, attempts: 0 });
+    const index = Math.max(0, Math.floor(round));
+    while (this.#rounds.length <= index) this.#rounds.push({ items: [], head: 0 });
+    this.#rounds[index]?.items.push({ item, dueAt, frames: undefined, next: 0, attempts: 0 });
     this.#counters.queued += 1;
-    this.#schedule(0);
+    this.#schedule(Math.max(0, dueAt - this.#clock.now()));
   }
 
   counters(): PacerCounters {
@@ -102,26 +117,31 @@ export class AnnouncementPacer {
     this.#counters.queued = 0;
   }
 
-  #head(): Pending | undefined {
+  /** The lowest round whose head is due, or (as `wait`) how long until one is; empty queues reset. */
+  #due(now: number): { queue: RoundQueue<T> } | { wait: number } {
+    let wait = Infinity;
     for (const queue of this.#rounds) {
-      if (queue.head < queue.items.length) return queue.items[queue.head];
-      if (queue.items.length > 0) {
-        queue.items = [];
-        queue.head = 0;
+      const pending = queue.items[queue.head];
+      if (pending === undefined) {
+        if (queue.items.length > 0) {
+          queue.items = [];
+          queue.head = 0;
+        }
+        continue;
       }
+      if (pending.dueAt <= now) return { queue };
+      wait = Math.min(wait, pending.dueAt - now);
     }
-    return undefined;
-  }
-
-  #pop(): void {
-    const queue = this.#rounds.find((q) => q.head < q.items.length);
-    if (queue === undefined) return;
-    queue.head += 1;
-    this.#counters.queued -= 1;
+    return { wait };
   }
 
   #schedule(delayMs: number): void {
-    if (this.#timer !== undefined || this.#closed) return;
+    if (this.#closed) return;
+    if (this.#timer !== undefined) {
+      if (this.#timerAt <= this.#clock.now() + delayMs) return;
+      this.#clock.clearTimeout(this.#timer);
+    }
+    this.#timerAt = this.#clock.now() + delayMs;
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = undefined;
       this.#drain();
@@ -136,26 +156,30 @@ export class AnnouncementPacer {
 
   #drain(): void {
     this.#refill();
-    for (let pending = this.#head(); pending !== undefined; pending = this.#head()) {
-      pending.frames ??= pending.announcement.frames() ?? [];
+    for (;;) {
+      const due = this.#due(this.#clock.now());
+      if ('wait' in due) return due.wait === Infinity ? undefined : this.#schedule(due.wait);
+      const { queue } = due;
+      const pending = queue.items[queue.head] as Pending<T>;
+      pending.frames ??= this.#port.frames(pending.item) ?? [];
       const frame = pending.frames[pending.next];
       if (frame === undefined) {
-        this.#pop();
-        if (pending.frames.length > 0) pending.announcement.sent();
+        this.#pop(queue);
+        if (pending.frames.length > 0) this.#port.sent(pending.item);
         continue;
       }
       if (this.#tokens < 1)
         return this.#schedule(Math.max(1, Math.ceil(((1 - this.#tokens) * 1000) / this.#rate)));
       try {
-        pending.announcement.send(frame);
+        this.#port.send(pending.item, frame);
       } catch (error) {
         if (isTransient(error) && (pending.attempts += 1) < this.#maxAttempts) {
           this.#counters.retries += 1;
           return this.#schedule(this.#retryMs);
         }
         this.#counters.framesDropped += pending.frames.length - pending.next;
-        this.#pop();
-        pending.announcement.failed(error);
+        this.#pop(queue);
+        this.#port.failed(pending.item, error);
         continue;
       }
       this.#tokens -= 1;
@@ -163,5 +187,11 @@ export class AnnouncementPacer {
       pending.next += 1;
       pending.attempts = 0;
     }
+  }
+
+  #pop(queue: RoundQueue<T>): void {
+    queue.items[queue.head] = undefined;
+    queue.head += 1;
+    this.#counters.queued -= 1;
   }
 }

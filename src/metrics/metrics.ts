@@ -42,7 +42,7 @@ export interface Metrics extends OwnershipMetrics {
   readonly framesTotal: Counter<'interface' | 'verdict' | 'reason'>;
   readonly configReloadsTotal: Counter<'result'>;
   readonly conflictsTotal: Counter<'ip' | 'interface'>;
-  readonly announcementsTotal: Counter<'ip' | 'interface' | 'kind'>;
+  readonly announcementsTotal: Counter<'interface' | 'kind'>;
   readonly statusWritesTotal: Counter<'operation' | 'outcome'>;
   readonly statusBreakerOpen: Gauge;
   readonly statusQueueDepth: Gauge;
@@ -120,8 +120,9 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
   });
   const announcementsTotal = new Counter({
     name: 'l2speaker_announcements_total',
-    help: 'Unsolicited announcements sent (gratuitous ARP, unsolicited NA), by IP, interface and kind',
-    labelNames: ['ip', 'interface', 'kind'],
+    // No ip label: metallb_layer2_gratuitous_sent has it; 10,000 IPs x 4 kinds would be 40,000 series.
+    help: 'Unsolicited announcements sent (gratuitous ARP, unsolicited NA), by interface and kind',
+    labelNames: ['interface', 'kind'],
     registers,
   });
 

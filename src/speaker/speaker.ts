@@ -14,6 +14,7 @@ import { createMetrics, startHttpServer, type FrameCount } from '../metrics/inde
 import { openGroupMemberships, openResponder } from '../native/index.ts';
 import { standaloneInputs } from './inputs.ts';
 import type { SpeakerOptions } from './options.ts';
+import { HeapSettler, type GcFunction } from './heap-settler.ts';
 import { createPlanner } from './planner.ts';
 import type winston from 'winston';
 
@@ -100,7 +101,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
       logger: logger.child({ component: 'dataplane' }),
       events: {
         announced: (ip, ifname, kind) => {
-          metrics.announcementsTotal.inc({ ip, interface: ifname, kind });
+          metrics.announcementsTotal.inc({ interface: ifname, kind });
           metrics.layer2GratuitousSent.inc({ ip });
         },
         conflict: (ip, ifname) => metrics.conflictsTotal.inc({ ip, interface: ifname }),
@@ -108,6 +109,11 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     },
     { ...DEFAULT_DATAPLANE_OPTIONS, announceRate: options.announceRate },
   );
+  const heap = new HeapSettler((globalThis as { gc?: GcFunction }).gc, {
+    clock: systemClock,
+    busy: () => dataplane.announceCounters().queued > 0,
+    logger,
+  });
   let desired: DesiredAddress[] = [];
   // A starting speaker announces nothing until membership is synced: it never claims what it does not own.
   let synced = false;
@@ -147,7 +153,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
       logger.warn('services not announced', { refused: result.refused });
     refusals = refused;
     desired = result.addresses;
-    dataplane.apply(desired);
+    heap.noteChanges(dataplane.apply(desired));
     metrics.setAnnounced(options.nodeName, desired);
     metrics.observeOwners(options.nodeName, result.owners, performance.now());
     inputs.afterApply({ result, interfaces: ownedInterfaces(dataplane, desired), liveMembers });
@@ -199,6 +205,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     httpPort: server.port,
     async stop() {
       stopping = true;
+      heap.close();
       dataplane.close();
       await inputs.close();
       await server.close();

@@ -18,6 +18,9 @@ class ManualClock implements Clock {
     const id = (timer as { id: number }).id;
     this.timers = this.timers.filter((t) => t.id !== id);
   }
+  get pending(): number {
+    return this.timers.length;
+  }
   advance(ms: number): void {
     const end = this.time + ms;
     for (;;) {
@@ -97,9 +100,20 @@ const silentLogger = {
   debug: () => undefined,
 };
 
-function setup(interfaces: InterfaceState[] = [eth0]) {
+function setup(interfaces: InterfaceState[] = [eth0], failAdds = 0) {
   const clock = new ManualClock();
   const fake = fakeNative();
+  let adds = 0;
+  const openResponder = fake.native.openResponder;
+  fake.native.openResponder = (ifname, onConflict) => {
+    const responder = openResponder(ifname, onConflict);
+    const addAddress = responder.addAddress.bind(responder);
+    responder.addAddress = (ip) => {
+      if ((adds += 1) <= failAdds) throw new Error('ENOMEM');
+      addAddress(ip);
+    };
+    return responder;
+  };
   let current = interfaces;
   const announced: string[] = [];
   const dataplane = new Dataplane(
@@ -228,5 +242,54 @@ describe('Dataplane', () => {
     clock.advance(1);
     expect(announced.filter((a) => a.startsWith('conflict'))).toHaveLength(2);
     dataplane.close();
+  });
+
+  test('announcements wait in the pacer: one timer for all of them, none once sent', () => {
+    const { dataplane, clock, announced } = setup();
+    const idle = clock.pending;
+    dataplane.apply([web4, web6, { ...web4, ip: '192.0.2.202' }]);
+    expect(clock.pending).toBeLessThanOrEqual(idle + 1);
+    clock.advance(2500);
+    expect(announced.filter((a) => a.startsWith('gain'))).toHaveLength(12);
+    expect(clock.pending).toBe(idle);
+    dataplane.close();
+  });
+
+  test('a failed bind is retried on the next refresh though no interface changed', () => {
+    const { dataplane, responders, clock } = setup([eth0], 1);
+    dataplane.apply([web4]);
+    expect(responders[0]?.addresses.size).toBe(0);
+    clock.advance(1000);
+    expect(responders[0]?.addresses.size).toBe(1);
+    dataplane.close();
+  });
+
+  test('close stops every responder and the group socket at once, without leaving groups one by one', () => {
+    const fake = fakeNative();
+    let groupsClosed = false;
+    let leaves = 0;
+    const openGroups = fake.native.openGroupMemberships;
+    fake.native.openGroupMemberships = () => {
+      const groups = openGroups();
+      return {
+        join: groups.join,
+        leave: (ifindex, group) => {
+          leaves += 1;
+          groups.leave(ifindex, group);
+        },
+        close: () => (groupsClosed = true),
+      };
+    };
+    const clock = new ManualClock();
+    const dataplane = new Dataplane(
+      { native: fake.native, readInterfaces: () => [eth0], clock, logger: silentLogger },
+      { announceScheduleMs: [0], interfaceRefreshMs: 1000, conflictReannounceMs: 10_000 },
+    );
+    dataplane.apply([web4, web6, { ...web6, ip: '2001:db8::202' }]);
+    dataplane.close();
+    expect(fake.responders.map((r) => r.closed)).toEqual([true]);
+    expect(groupsClosed).toBe(true);
+    expect(leaves).toBe(0);
+    expect(dataplane.bindings()).toEqual([]);
   });
 });

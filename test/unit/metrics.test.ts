@@ -35,13 +35,11 @@ describe('createMetrics', () => {
     const metrics = createMetrics();
     metrics.configReloadsTotal.inc({ result: 'ok' });
     metrics.conflictsTotal.inc({ ip: '2001:db8::1', interface: 'eth0' });
-    metrics.announcementsTotal.inc({ ip: '192.0.2.1', interface: 'eth0', kind: 'gratuitous-arp-request' });
+    metrics.announcementsTotal.inc({ interface: 'eth0', kind: 'gain' });
     const text = await metrics.registry.metrics();
     expect(text).toContain('l2speaker_config_reloads_total{result="ok"} 1');
     expect(text).toContain('l2speaker_conflicts_total{ip="2001:db8::1",interface="eth0"} 1');
-    expect(text).toContain(
-      'l2speaker_announcements_total{ip="192.0.2.1",interface="eth0",kind="gratuitous-arp-request"} 1',
-    );
+    expect(text).toContain('l2speaker_announcements_total{interface="eth0",kind="gain"} 1');
     expect(text).toContain('# TYPE l2speaker_frames_total counter');
   });
 

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { AnnouncementPacer, type PacedAnnouncement } from '../../../src/dataplane/index.ts';
+import { AnnouncementPacer, type PacerOptions, type PacerPort } from '../../../src/dataplane/index.ts';
 import type { Clock, Timer } from '../../../src/dataplane/index.ts';
 import { NativeError } from '../../../src/native/index.ts';
 
@@ -43,6 +43,31 @@ interface SentFrame {
   round: number;
 }
 
+interface TestItem {
+  readonly round: number;
+  done: boolean;
+  error: unknown;
+  frames(): readonly Buffer[] | undefined;
+  send(frame: Buffer): void;
+  sent(): void;
+  failed(error: unknown): void;
+}
+
+const port: PacerPort<TestItem> = {
+  frames: (item) => item.frames(),
+  send: (item, frame) => item.send(frame),
+  sent: (item) => item.sent(),
+  failed: (item, error) => item.failed(error),
+};
+
+function pacerOn(
+  clock: ManualClock,
+  options: PacerOptions,
+): AnnouncementPacer<TestItem> & { add(item: TestItem): void } {
+  const pacer = new AnnouncementPacer(clock, port, options);
+  return Object.assign(pacer, { add: (item: TestItem) => pacer.enqueue(item, item.round) });
+}
+
 function announcement(
   clock: ManualClock,
   log: SentFrame[],
@@ -50,8 +75,8 @@ function announcement(
   round: number,
   frames = 2,
   send: (frame: Buffer) => void = () => undefined,
-): PacedAnnouncement & { done: boolean; error: unknown } {
-  const state = {
+): TestItem {
+  const state: TestItem = {
     round,
     done: false,
     error: undefined as unknown,
@@ -72,13 +97,13 @@ describe('AnnouncementPacer', () => {
   test('1,000 IPs gained at once: every first announcement before any repeat, at the rate set', () => {
     const clock = new ManualClock();
     const log: SentFrame[] = [];
-    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 2000 });
+    const pacer = pacerOn(clock, { framesPerSecond: 2000 });
     const items = ips.map((ip) => announcement(clock, log, ip, 0));
-    items.forEach((item) => pacer.enqueue(item));
+    items.forEach((item) => pacer.add(item));
     // Repeats come due (the gain schedule) while the first round is still going out.
     clock.advance(500);
     const repeats = ips.map((ip) => announcement(clock, log, ip, 1));
-    repeats.forEach((item) => pacer.enqueue(item));
+    repeats.forEach((item) => pacer.add(item));
     clock.advance(5000);
     expect(log).toHaveLength(4000);
     const lastFirst = log.findLastIndex((frame) => frame.round === 0);
@@ -101,14 +126,14 @@ describe('AnnouncementPacer', () => {
   test('ENOBUFS leaves the frame at the head and retries it: nothing lost, nothing reordered', () => {
     const clock = new ManualClock();
     const log: SentFrame[] = [];
-    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 100_000, retryMs: 1 });
+    const pacer = pacerOn(clock, { framesPerSecond: 100_000, retryMs: 1 });
     let refusals = 0;
     const full = (): void => {
       // The socket is full for three attempts in every ten.
       if (refusals++ % 10 < 3) throw new NativeError('sendto', constants.errno.ENOBUFS, 'eth0', 'no buffer');
     };
     const items = ips.slice(0, 100).map((ip) => announcement(clock, log, ip, 0, 2, full));
-    items.forEach((item) => pacer.enqueue(item));
+    items.forEach((item) => pacer.add(item));
     clock.advance(1000);
     expect(log.map((f) => f.ip)).toEqual(ips.slice(0, 100).flatMap((ip) => [ip, ip]));
     const counters = pacer.counters();
@@ -120,7 +145,7 @@ describe('AnnouncementPacer', () => {
   test('a frame the socket keeps refusing is dropped and counted after maxAttempts; others go on', () => {
     const clock = new ManualClock();
     const log: SentFrame[] = [];
-    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 1000, maxAttempts: 3, retryMs: 1 });
+    const pacer = pacerOn(clock, { framesPerSecond: 1000, maxAttempts: 3, retryMs: 1 });
     const down = new NativeError('sendto', constants.errno.ENETDOWN, 'eth0', 'down');
     const stuck = announcement(clock, log, '192.0.2.1', 0, 2, () => {
       throw new NativeError('sendto', constants.errno.ENOBUFS, 'eth0', 'no buffer');
@@ -129,7 +154,7 @@ describe('AnnouncementPacer', () => {
       throw down;
     });
     const fine = announcement(clock, log, '192.0.2.3', 0);
-    [stuck, broken, fine].forEach((item) => pacer.enqueue(item));
+    [stuck, broken, fine].forEach((item) => pacer.add(item));
     clock.advance(100);
     expect(stuck.error).toBeInstanceOf(NativeError);
     expect(broken.error).toBe(down);
@@ -140,10 +165,10 @@ describe('AnnouncementPacer', () => {
   test('an announcement no longer wanted when its turn comes sends nothing', () => {
     const clock = new ManualClock();
     const log: SentFrame[] = [];
-    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 10 });
+    const pacer = pacerOn(clock, { framesPerSecond: 10 });
     const released = { ...announcement(clock, log, '192.0.2.9', 0), frames: () => undefined };
-    pacer.enqueue(announcement(clock, log, '192.0.2.1', 0));
-    pacer.enqueue(released);
+    pacer.add(announcement(clock, log, '192.0.2.1', 0));
+    pacer.add(released);
     clock.advance(1000);
     expect(log.map((f) => f.ip)).toEqual(['192.0.2.1', '192.0.2.1']);
     expect(pacer.counters().queued).toBe(0);
@@ -152,12 +177,30 @@ describe('AnnouncementPacer', () => {
   test('close drops what waits', () => {
     const clock = new ManualClock();
     const log: SentFrame[] = [];
-    const pacer = new AnnouncementPacer(clock, { framesPerSecond: 10, burst: 1 });
-    ips.slice(0, 5).forEach((ip) => pacer.enqueue(announcement(clock, log, ip, 0)));
+    const pacer = pacerOn(clock, { framesPerSecond: 10, burst: 1 });
+    ips.slice(0, 5).forEach((ip) => pacer.add(announcement(clock, log, ip, 0)));
     clock.advance(150);
     pacer.close();
     clock.advance(10_000);
     expect(log.length).toBe(2);
+    expect(pacer.counters().queued).toBe(0);
+  });
+
+  test('repeats queued ahead wait for their time; a due later round goes before a round not yet due', () => {
+    const clock = new ManualClock();
+    const log: SentFrame[] = [];
+    const pacer = pacerOn(clock, { framesPerSecond: 1000, burst: 1 });
+    const early = announcement(clock, log, '192.0.2.1', 0, 1);
+    pacer.enqueue(early, 0);
+    pacer.enqueue(announcement(clock, log, '192.0.2.1', 1, 1), 1, 500);
+    clock.advance(400);
+    pacer.enqueue(announcement(clock, log, '192.0.2.2', 0, 1), 0, 900);
+    clock.advance(1000);
+    expect(log).toEqual([
+      { at: 0, ip: '192.0.2.1', round: 0 },
+      { at: 500, ip: '192.0.2.1', round: 1 },
+      { at: 900, ip: '192.0.2.2', round: 0 },
+    ]);
     expect(pacer.counters().queued).toBe(0);
   });
 });
