@@ -1,14 +1,18 @@
 /**
  * The incremental planner: the same Plan as plan(), recomputing only what a change can affect.
  *
- * - Per service, what does not depend on the members (its advertisements per class of member, its
- *   serving nodes, its sharing refusal) is kept by object identity, or by equal contents after a
- *   relist (planner-view.ts).
+ * - Per service, what depends neither on the members nor on the advertisements (its IPs and their
+ *   pool, its serving nodes) is a profile kept by object identity, or by equal contents after a relist
+ *   (planner-profiles.ts). What the advertisements give it (its advertisements per class of member,
+ *   its sharing refusal, its eligibility key) is shared by the services of a pool without
+ *   serviceSelectors (planner-eligibility.ts): an advertisement edit keeps every profile.
  * - Services with the same eligibility key share one candidates array per member set, and the owner of
  *   each (candidates array, first IP) is kept (planner-members.ts): MetalLB's hashes per (member, IP)
- *   and the ring with each IP's point are kept too.
+ *   and the ring with each IP's point are kept too. A full plan keeps the owner of a service elected
+ *   among the same candidates array as last time, and the last owners map when no owner moved.
  * - When members only leave, only the services they owned (or left without candidates) are elected
  *   again, and the new owners are laid over the previous ones (OwnerMap).
+ * - This node's addresses are derived for the services it owns only (about 1 in 100).
  *
  * @example
  *   const planner = createPlanner();
