@@ -47,7 +47,14 @@ export class ComponentElections {
     const groups: { lastAt: number; refusals: Refusal[] }[] = [];
     for (const group of groupBySharedIps(contenders)) {
       const refusals: Refusal[] = [];
-      electGroup(group, elect, elected, refusals);
+      const [first] = group;
+      const firstIp = first?.ips[0];
+      if (firstIp !== undefined && group.every((c) => c.candidates === first?.candidates)) {
+        // One array for all (one eligibility): electGroup's intersection is that array with each weight
+        // times the group's size, which ranks alike, and every service may announce its owner.
+        const owner = elect(first?.candidates ?? [], firstIp);
+        for (const contender of group) elected.set(contender.key, owner);
+      } else electGroup(group, elect, elected, refusals);
       groups.push({ lastAt: group[group.length - 1]?.at ?? 0, refusals });
     }
     const result = { mode, members, elected, groups };

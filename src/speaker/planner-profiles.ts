@@ -37,6 +37,16 @@ export interface Profile {
   readonly servingKey: string;
 }
 
+/** Namespace, then name: the order of this node's addresses. */
+export function compareProfiles(a: Profile, b: Profile): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** The same services in the same order. */
+export const sameKeys = (a: readonly Profile[], b: readonly Profile[]): boolean =>
+  a === b || (a.length === b.length && a.every((p, i) => p.key === b[i]?.key));
+
 const NO_SLICES: readonly EndpointSlice[] = [];
 
 const sameLabels = (a: Labels, b: Labels): boolean => {

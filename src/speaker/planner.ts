@@ -28,7 +28,7 @@ import type { Plan, PlanNode, PlanOptions } from './plan.ts';
 import { PoolLookup } from './planner-advertise.ts';
 import { EligibilityIndex, type Eligibility } from './planner-eligibility.ts';
 import { MemberCaches, type MemberChange } from './planner-members.ts';
-import { ProfileCache, type Profile } from './planner-profiles.ts';
+import { compareProfiles, ProfileCache, sameKeys, type Profile } from './planner-profiles.ts';
 import { buildView, byKeyOf, type ModelView } from './planner-served.ts';
 import { createEnvironment, environmentHolds, poolsSignature, type Environment } from './planner-view.ts';
 
@@ -53,14 +53,6 @@ interface PlanState {
   readonly groupRefusals: Map<number, { last: number; refusals: Refusal[] }[]>;
   plan: Plan;
 }
-
-function compareProfiles(a: Profile, b: Profile): number {
-  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-const sameKeys = (a: readonly Profile[], b: readonly Profile[]): boolean =>
-  a === b || (a.length === b.length && a.every((p, i) => p.key === b[i]?.key));
 
 /**
  * The owners of `ownerAt`: the previous plan's map itself when no owner moved, the moves laid over it
@@ -202,7 +194,8 @@ class IncrementalPlanner implements Planner {
       }
     }
     for (const c of dirty) this.#electComponent(state, c, changes);
-    state.plan = this.#planOf(state, OwnerMap.over(state.plan.owners, changes));
+    const owners = changes.size === 0 ? state.plan.owners : OwnerMap.over(state.plan.owners, changes);
+    state.plan = this.#planOf(state, owners);
     return state.plan;
   }
 
