@@ -13,6 +13,8 @@ const everyone = (): boolean => true;
 
 export class RingWalk {
   readonly #points = new Map<string, number>();
+  /** Per IP, the index on the ring in use where its walk starts (a binary search over 16,000 points). */
+  readonly #starts = new Map<string, number>();
   /** Per candidates array: its names, and whether all are on the ring they were checked against. */
   readonly #names = new WeakMap<
     readonly Candidate[],
@@ -31,6 +33,7 @@ export class RingWalk {
     if (kept && this.#ring !== undefined) return;
     this.#ring = members.length === 0 ? undefined : buildRing(members);
     this.#members = new Set(members);
+    this.#starts.clear();
   }
 
   /** The first candidate on the walk from `firstIp`'s point; undefined without candidates. */
@@ -39,13 +42,17 @@ export class RingWalk {
     if (candidates.length === 0) return undefined;
     const names = this.#namesOf(candidates);
     if (ring === undefined || names === undefined) return ringOwner(candidates, firstIp, everyone);
-    let point = this.#points.get(firstIp);
-    if (point === undefined) {
-      point = ring.hashValue(firstIp);
-      this.#points.set(firstIp, point);
+    let start = this.#starts.get(firstIp);
+    if (start === undefined) {
+      let point = this.#points.get(firstIp);
+      if (point === undefined) {
+        point = ring.hashValue(firstIp);
+        this.#points.set(firstIp, point);
+      }
+      start = ring.find(point);
+      this.#starts.set(firstIp, start);
     }
     const points = ring.ring;
-    const start = ring.find(point);
     for (let i = 0; i < points.length; i++) {
       const server = points[(start + i) % points.length]?.server;
       if (server !== undefined && names.has(server)) return server;
@@ -61,6 +68,7 @@ export class RingWalk {
   /** Forgets the points of IPs that no service has any more. */
   retain(ips: ReadonlySet<string>): void {
     for (const ip of this.#points.keys()) if (!ips.has(ip)) this.#points.delete(ip);
+    for (const ip of this.#starts.keys()) if (!ips.has(ip)) this.#starts.delete(ip);
   }
 
   /** The candidates' names, or undefined when one is not on the ring in use. */

@@ -82,4 +82,20 @@ describe('RingWalk', () => {
       { numRuns: 60 },
     );
   });
+
+  test('after its ring is built again for new members, elects what the ring of the candidates elects', () => {
+    fc.assert(
+      fc.property(names, fc.array(ip, { minLength: 1, maxLength: 5 }), (members, ips) => {
+        const walk = new RingWalk();
+        const before = members.slice(0, Math.ceil(members.length / 2));
+        walk.use(before);
+        const some = before.map((name) => ({ name, weight: 0 }));
+        for (const firstIp of ips) expect(walk.owner(some, firstIp)).toBe(electOwner('ring', some, firstIp));
+        walk.use(members);
+        const all = members.map((name) => ({ name, weight: 0 }));
+        for (const firstIp of ips) expect(walk.owner(all, firstIp)).toBe(electOwner('ring', all, firstIp));
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
