@@ -3,7 +3,7 @@
  * election modes. From the repo:
  *
  *   node_modules/.bin/node bench/plan.ts [--services 10000] [--nodes 100] [--repeat 30] [--slow-repeat 3]
- *                                        [--speaker-seconds 40] [--no-speaker]
+ *                                        [--speaker-seconds 60] [--no-speaker]
  *
  * Times, in ms (median and p99 over --repeat): the pure plan() (the reference, --slow-repeat times), the
  * planner's first plan (cold: every member/IP hash), a full plan after an L2Advertisement edit (every
@@ -13,7 +13,8 @@
  * that planned it, and of one that parsed the standalone YAML, with and without bin/l2speaker.js's
  * --max-semi-space-size=2 (child processes run with --expose-gc). Then a real
  * bin/l2speaker.js holding the services as IPv6 VIPs on eth0 of a lab host (needs root; --no-speaker
- * skips it): RSS once its announcements are out, and the peak. Writes bench/results/plan.json.
+ * skips it): RSS once its announcements are out and it settled, the peak, its heap (from /status), RSS
+ * after /status answered, and SIGTERM to exit. Writes bench/results/plan.json.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '100' },
     repeat: { type: 'string', default: '30' },
     'slow-repeat': { type: 'string', default: '3' },
-    'speaker-seconds': { type: 'string', default: '40' },
+    'speaker-seconds': { type: 'string', default: '60' },
     'no-speaker': { type: 'boolean', default: false },
     'memory-child': { type: 'string' },
   },
@@ -130,8 +131,28 @@ if (speaker !== undefined) {
   console.log(`\nbin/l2speaker.js holding ${speaker.services} IPv6 VIPs on eth0 (standalone, lab host)\n`);
   console.log(
     renderTable(
-      ['ready (ms)', 'answering', 'rss (MB)', 'peak rss (MB)'],
-      [[speaker.readyMs, speaker.answering, speaker.rssMb, speaker.peakRssMb]],
+      [
+        'ready (ms)',
+        'answering',
+        'rss (MB)',
+        'peak rss',
+        'heap used',
+        'heap total',
+        'rss after /status',
+        'SIGTERM to exit (ms)',
+      ],
+      [
+        [
+          speaker.readyMs,
+          speaker.answering,
+          speaker.rssMb,
+          speaker.peakRssMb,
+          speaker.heapUsedMb,
+          speaker.heapTotalMb,
+          speaker.rssAfterStatusMb,
+          speaker.stopMs,
+        ],
+      ],
     ),
   );
 }

@@ -1,7 +1,8 @@
 /**
  * A real standalone speaker holding N services: bin/l2speaker.js in a lab host with N IPv6 VIPs on eth0
- * (each joins its solicited-node group), its memory read from /proc while it starts, answers and sends
- * the gain schedule's announcements.
+ * (each joins its solicited-node group), its memory read from /proc while it starts, answers, sends the
+ * gain schedule's announcements (4 rounds at 2,000 frames/s: 20 s for 10,000) and settles; then its
+ * heap from /status, and the time from SIGTERM to its exit (every address released).
  */
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +17,16 @@ export interface SpeakerMemory {
   readonly readyMs: number;
   /** Addresses the speaker answers for, from /status. */
   readonly answering: number;
-  /** VmRSS once every announcement went out, and the peak (VmHWM), in MB. */
+  /** VmRSS at the end of the run, before /status was asked, and the peak (VmHWM), in MB. */
   readonly rssMb: number;
   readonly peakRssMb: number;
+  /** V8's heap as /status reports it (process.memoryUsage() before building the answer), in MB. */
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  /** VmRSS once /status (10,000 services of JSON) was answered. */
+  readonly rssAfterStatusMb: number;
+  /** From SIGTERM to the process's exit. */
+  readonly stopMs: number;
   readonly samples: readonly { readonly atMs: number; readonly rssMb: number }[];
 }
 
@@ -30,11 +38,15 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
-async function answering(host: Host, port: number): Promise<number> {
+interface StatusReply {
+  memory: { heapUsed: number; heapTotal: number };
+  services: { ips: string[]; interfaces: string[] }[];
+}
+
+async function status(host: Host, port: number): Promise<StatusReply> {
   const result = await host.exec(['curl', '-sf', '-m', '30', `http://127.0.0.1:${port}/status`]);
-  if (result.code !== 0) return 0;
-  const status = JSON.parse(result.stdout) as { services: { ips: string[]; interfaces: string[] }[] };
-  return status.services.filter((s) => s.interfaces.length > 0).reduce((sum, s) => sum + s.ips.length, 0);
+  if (result.code !== 0) throw new BenchError('speaker', `/status failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as StatusReply;
 }
 
 /** Starts the speaker, samples its RSS for `seconds`, and stops it (and the lab). */
@@ -68,10 +80,28 @@ export async function measureSpeaker(
       }
       await sleep(500);
     }
-    const count = await answering(host, port);
-    const { rss, peak } = memoryOf(pid);
+    const { rss } = memoryOf(pid);
+    const reply = await status(host, port);
+    const answering = reply.services
+      .filter((s) => s.interfaces.length > 0)
+      .reduce((sum, s) => sum + s.ips.length, 0);
+    const after = memoryOf(pid);
+    const stopping = performance.now();
+    const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
-    return { services, readyMs, answering: count, rssMb: rss, peakRssMb: peak, samples };
+    await exited;
+    return {
+      services,
+      readyMs,
+      answering,
+      rssMb: rss,
+      peakRssMb: after.peak,
+      heapUsedMb: reply.memory.heapUsed / 2 ** 20,
+      heapTotalMb: reply.memory.heapTotal / 2 ** 20,
+      rssAfterStatusMb: after.rss,
+      stopMs: performance.now() - stopping,
+      samples,
+    };
   } finally {
     await lab.destroy();
     rmSync(dir, { recursive: true, force: true });

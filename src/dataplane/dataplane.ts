@@ -79,6 +79,7 @@ export class Dataplane {
 
   /** Makes the answered set equal to `desired`; announces only what was gained. Returns the changes. */
   apply(desired: readonly DesiredAddress[]): number {
+    if (this.#closed) return 0;
     this.#desired = desired;
     const wanted = desiredBindings(desired, this.#interfaces, this.#options.excludedInterfaces);
     const { added, removed } = diffBindings(this.#applied, wanted);
@@ -129,11 +130,12 @@ export class Dataplane {
   }
 
   /**
-   * Stops answering everything at once: each responder stops when its socket closes, and the kernel
-   * drops a socket's group memberships as it closes it, so 10,000 addresses take a few syscalls, not
-   * 20,000 (leaving groups one by one kept the last address answered ~4 s after SIGTERM).
+   * Stops answering everything at once: each responder stops when its socket closes (a few syscalls,
+   * not one per address); nothing more is announced or applied. The solicited-node groups stay joined
+   * until close(): the kernel takes ~2 s to drop 10,000 of them, which a stopping speaker spends after
+   * it has left the cluster, not before.
    */
-  close(): void {
+  stopAnswering(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#pacer.close();
@@ -141,6 +143,11 @@ export class Dataplane {
     for (const open of this.#open.values()) open.responder.close();
     this.#open.clear();
     this.#applied.clear();
+  }
+
+  /** Stops answering, then releases the group memberships (the kernel drops them as their socket closes). */
+  close(): void {
+    this.stopAnswering();
     this.#groups?.close();
     this.#groups = undefined;
   }

@@ -187,6 +187,8 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
       if (statusStats !== undefined) metrics.setStatusStats(statusStats);
     },
     status: () => ({
+      // First, before this answer's own garbage (10,000 services make a few MB of JSON).
+      memory: process.memoryUsage(),
       node: options.nodeName,
       ...inputs.describe(),
       election: mode,
@@ -206,8 +208,9 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
     async stop() {
       stopping = true;
       heap.close();
-      dataplane.close();
+      dataplane.stopAnswering();
       await inputs.close();
+      dataplane.close();
       await server.close();
       logger.info('speaker stopped');
     },

@@ -264,7 +264,7 @@ describe('Dataplane', () => {
     dataplane.close();
   });
 
-  test('close stops every responder and the group socket at once, without leaving groups one by one', () => {
+  test('stopAnswering closes every responder at once; close then the group socket, no group left one by one', () => {
     const fake = fakeNative();
     let groupsClosed = false;
     let leaves = 0;
@@ -286,10 +286,13 @@ describe('Dataplane', () => {
       { announceScheduleMs: [0], interfaceRefreshMs: 1000, conflictReannounceMs: 10_000 },
     );
     dataplane.apply([web4, web6, { ...web6, ip: '2001:db8::202' }]);
-    dataplane.close();
+    dataplane.stopAnswering();
     expect(fake.responders.map((r) => r.closed)).toEqual([true]);
+    expect(dataplane.bindings()).toEqual([]);
+    expect(groupsClosed).toBe(false);
+    expect(dataplane.apply([web4])).toBe(0);
+    dataplane.close();
     expect(groupsClosed).toBe(true);
     expect(leaves).toBe(0);
-    expect(dataplane.bindings()).toEqual([]);
   });
 });
