@@ -2,7 +2,7 @@
  * Bindings: which (interface, IP) pairs should answer. A pure function of the desired addresses and the
  * interfaces present, and the diff that tells the data plane what to start and stop.
  */
-import { selectInterfaces, type InterfaceState } from './interfaces.ts';
+import type { InterfaceSelector } from './interfaces.ts';
 
 /** An address this node should answer for, with the interfaces its L2Advertisements name (if any). */
 export interface DesiredAddress {
@@ -24,12 +24,11 @@ export function bindingKey(ifname: string, ip: string): string {
 
 export function desiredBindings(
   desired: readonly DesiredAddress[],
-  interfaces: readonly InterfaceState[],
-  excluded?: readonly string[],
+  interfaces: InterfaceSelector,
 ): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   for (const address of desired) {
-    for (const ifname of selectInterfaces(address.ip, address.interfaces, interfaces, excluded)) {
+    for (const ifname of interfaces.select(address.ip, address.interfaces)) {
       bindings.set(bindingKey(ifname, address.ip), { ip: address.ip, ifname, service: address.service });
     }
   }
@@ -40,7 +39,9 @@ export function diffBindings(
   applied: ReadonlyMap<string, Binding>,
   wanted: ReadonlyMap<string, Binding>,
 ): { added: Binding[]; removed: Binding[] } {
-  const added = [...wanted].filter(([key]) => !applied.has(key)).map(([, b]) => b);
-  const removed = [...applied].filter(([key]) => !wanted.has(key)).map(([, b]) => b);
+  const added: Binding[] = [];
+  const removed: Binding[] = [];
+  for (const [key, binding] of wanted) if (!applied.has(key)) added.push(binding);
+  for (const [key, binding] of applied) if (!wanted.has(key)) removed.push(binding);
   return { added, removed };
 }

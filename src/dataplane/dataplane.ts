@@ -7,7 +7,7 @@ import { isIPv6 } from 'node:net';
 import { bindingKey, desiredBindings, diffBindings, type Binding, type DesiredAddress } from './bindings.ts';
 import { announcementFrames, describeConflict, ipBytes, solicitedNodeGroup } from './frames.ts';
 import { formatIp, parseMac } from '../ether/index.ts';
-import { sameInterfaces, type InterfaceState } from './interfaces.ts';
+import { InterfaceSelector, sameInterfaces, type InterfaceState } from './interfaces.ts';
 import type { GroupMemberships, Responder } from '../native/index.ts';
 import type { DataplaneComponents, Timer } from './ports.ts';
 import { AnnouncementPacer, type PacerCounters, type PacerPort } from './pacer.ts';
@@ -60,6 +60,7 @@ export class Dataplane {
   readonly #lastConflictAnnouncement = new Map<string, number>();
   #desired: readonly DesiredAddress[] = [];
   #interfaces: InterfaceState[] = [];
+  #selector: InterfaceSelector;
   #groups: GroupMemberships | undefined;
   /** A bind failed: the next refresh re-applies the desired set even if no interface changed. */
   #bindFailed = false;
@@ -74,6 +75,7 @@ export class Dataplane {
       framesPerSecond: options.announceRate ?? DEFAULT_ANNOUNCE_RATE,
     });
     this.#interfaces = components.readInterfaces();
+    this.#selector = new InterfaceSelector(this.#interfaces, options.excludedInterfaces);
     this.#scheduleRefresh();
   }
 
@@ -81,7 +83,8 @@ export class Dataplane {
   apply(desired: readonly DesiredAddress[]): number {
     if (this.#closed) return 0;
     this.#desired = desired;
-    const wanted = desiredBindings(desired, this.#interfaces, this.#options.excludedInterfaces);
+    const wanted = desiredBindings(desired, this.#selector);
+    this.#selector.sweep();
     const { added, removed } = diffBindings(this.#applied, wanted);
     for (const binding of removed) this.#unbind(binding);
     for (const binding of added) {
@@ -283,6 +286,7 @@ export class Dataplane {
     if (!this.#bindFailed && sameInterfaces(read, this.#interfaces)) return;
     this.#bindFailed = false;
     this.#interfaces = read;
+    this.#selector = new InterfaceSelector(read, this.#options.excludedInterfaces);
     for (const [ifname, open] of this.#open) {
       const state = this.#interfaces.find((i) => i.name === ifname);
       if (!state || state.mac === open.mac) continue;

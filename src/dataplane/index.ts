@@ -18,6 +18,7 @@ export {
 export { AnnouncementPacer, type PacerCounters, type PacerOptions, type PacerPort } from './pacer.ts';
 export { type DesiredAddress, type Binding } from './bindings.ts';
 export {
+  InterfaceSelector,
   readInterfaces,
   selectInterfaces,
   DEFAULT_EXCLUDED_PREFIXES,

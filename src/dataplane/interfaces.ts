@@ -52,29 +52,76 @@ function isExcluded(name: string, excluded: readonly string[]): boolean {
   return excluded.some((prefix) => name.startsWith(prefix));
 }
 
-function subnetContains(cidr: string, ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  const [network, bits] = ipaddr.parseCIDR(cidr);
-  return network.kind() === ip.kind() && ip.match(network, bits);
+/**
+ * The interfaces that answer for each IP over one snapshot of the interfaces: those named by the
+ * L2Advertisements when they name any; else the usable interfaces whose subnets contain the IP; else
+ * every usable interface not excluded by name. Subnets are parsed once per snapshot and each IP's answer
+ * kept (equal answers share one array), so re-applying 10,000 addresses costs a few ms, not 300.
+ */
+export class InterfaceSelector {
+  readonly #usable: readonly InterfaceState[];
+  readonly #candidates: readonly { name: string; subnets: [ipaddr.IPv4 | ipaddr.IPv6, number][] }[];
+  readonly #shared = new Map<string, readonly string[]>();
+  #answers = new Map<string, readonly string[]>();
+  #previous = new Map<string, readonly string[]>();
+
+  constructor(
+    interfaces: readonly InterfaceState[],
+    excluded: readonly string[] = DEFAULT_EXCLUDED_PREFIXES,
+  ) {
+    this.#usable = interfaces.filter(isUsable);
+    this.#candidates = this.#usable
+      .filter((i) => !isExcluded(i.name, excluded))
+      .map((i) => ({ name: i.name, subnets: i.cidrs.map((cidr) => ipaddr.parseCIDR(cidr)) }));
+  }
+
+  select(ip: string, requested: readonly string[] | undefined): readonly string[] {
+    const key = requested !== undefined && requested.length > 0 ? `${ip}|${requested.join(',')}` : ip;
+    const known = this.#answers.get(key) ?? this.#previous.get(key);
+    if (known !== undefined) {
+      this.#answers.set(key, known);
+      return known;
+    }
+    const names = this.#choose(ip, requested);
+    const joined = names.join(',');
+    const answer = this.#shared.get(joined) ?? names;
+    this.#shared.set(joined, answer);
+    this.#answers.set(key, answer);
+    return answer;
+  }
+
+  /** Answers kept, for IPs asked for since the sweep before last. */
+  get remembered(): number {
+    return new Set([...this.#previous.keys(), ...this.#answers.keys()]).size;
+  }
+
+  /** Forgets the answers not asked for since the last sweep: one apply's addresses are kept, no more. */
+  sweep(): void {
+    this.#previous = this.#answers;
+    this.#answers = new Map();
+  }
+
+  #choose(ip: string, requested: readonly string[] | undefined): string[] {
+    if (requested !== undefined && requested.length > 0) {
+      const wanted = new Set(requested);
+      return this.#usable.filter((i) => wanted.has(i.name)).map((i) => i.name);
+    }
+    const address = ipaddr.parse(ip);
+    const onSubnet = this.#candidates.filter((i) =>
+      i.subnets.some(([network, bits]) => network.kind() === address.kind() && address.match(network, bits)),
+    );
+    return (onSubnet.length > 0 ? onSubnet : this.#candidates).map((i) => i.name);
+  }
 }
 
-/**
- * The interfaces that answer for `ip`: those named by the L2Advertisements when they name any; else the
- * usable interfaces whose subnets contain the IP; else every usable interface not excluded by name.
- */
+/** The interfaces that answer for `ip` (InterfaceSelector, for one address). */
 export function selectInterfaces(
   ip: string,
   requested: readonly string[] | undefined,
   interfaces: readonly InterfaceState[],
   excluded: readonly string[] = DEFAULT_EXCLUDED_PREFIXES,
 ): string[] {
-  if (requested !== undefined && requested.length > 0) {
-    const wanted = new Set(requested);
-    return interfaces.filter((i) => wanted.has(i.name) && isUsable(i)).map((i) => i.name);
-  }
-  const candidates = interfaces.filter((i) => isUsable(i) && !isExcluded(i.name, excluded));
-  const address = ipaddr.parse(ip);
-  const onSubnet = candidates.filter((i) => i.cidrs.some((cidr) => subnetContains(cidr, address)));
-  return (onSubnet.length > 0 ? onSubnet : candidates).map((i) => i.name);
+  return [...new InterfaceSelector(interfaces, excluded).select(ip, requested)];
 }
 
 /** Whether two snapshots describe the same interfaces, in the same order, with the same state. */

@@ -55,7 +55,10 @@ export interface Metrics extends OwnershipMetrics {
   setFrameCounts(snapshot: readonly FrameCount[]): void;
   /** Feeds metallb_layer2_requests_received / responses_sent from native per-IP counts. */
   setLayer2Counts(snapshot: readonly Layer2Count[]): void;
-  /** Replaces metallb_speaker_announced with exactly these IPs (value 1, protocol "layer2"). */
+  /**
+   * Replaces metallb_speaker_announced with exactly these IPs (value 1, protocol "layer2"); the same
+   * array as last time (the same plan, unchanged since) is a no-op.
+   */
   setAnnounced(node: string, announced: readonly AnnouncedIp[]): void;
 }
 
@@ -94,6 +97,7 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     'metallb_layer2_gratuitous_sent',
     'Number of gratuitous layer2 packets sent for owned IPs as a result of failovers',
   );
+  let lastAnnounced: readonly AnnouncedIp[] | undefined;
   const speakerAnnounced = new Gauge({
     name: 'metallb_speaker_announced',
     help: 'Services being announced from this node. This is desired state, it does not guarantee that the routing protocols have converged.',
@@ -181,6 +185,8 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
       }
     },
     setAnnounced(node, announced) {
+      if (announced === lastAnnounced) return;
+      lastAnnounced = announced;
       // Reset then set, synchronously: a scrape never sees a partial set.
       speakerAnnounced.reset();
       for (const { service, ip } of announced)

@@ -1,4 +1,4 @@
-import { selectInterfaces, type InterfaceState } from '../../src/dataplane/index.ts';
+import { InterfaceSelector, selectInterfaces, type InterfaceState } from '../../src/dataplane/index.ts';
 
 function iface(name: string, cidrs: string[], extra: Partial<InterfaceState> = {}): InterfaceState {
   return {
@@ -38,5 +38,30 @@ describe('selectInterfaces', () => {
   });
   test('else every usable interface that no exclusion names', () => {
     expect(selectInterfaces('203.0.113.5', undefined, interfaces)).toEqual(['eth0', 'eth1']);
+  });
+});
+
+describe('InterfaceSelector', () => {
+  test('answers as selectInterfaces, equal answers share one array', () => {
+    const selector = new InterfaceSelector(interfaces);
+    const ips = ['192.0.2.201', '192.0.2.202', '198.51.100.7', '2001:db8::5', '203.0.113.5'];
+    for (const ip of ips)
+      expect(selector.select(ip, undefined)).toEqual(selectInterfaces(ip, undefined, interfaces));
+    expect(selector.select('192.0.2.201', ['eth1'])).toEqual(['eth1']);
+    expect(selector.select('192.0.2.201', undefined)).toBe(selector.select('2001:db8::5', undefined));
+  });
+
+  test('an answer not asked for in two sweeps is forgotten (memory follows the applied addresses)', () => {
+    const selector = new InterfaceSelector(interfaces);
+    selector.select('192.0.2.201', undefined);
+    selector.select('192.0.2.202', ['eth1']);
+    expect(selector.remembered).toBe(2);
+    selector.sweep();
+    selector.select('192.0.2.201', undefined);
+    selector.sweep();
+    expect(selector.remembered).toBe(1);
+    selector.sweep();
+    selector.sweep();
+    expect(selector.remembered).toBe(0);
   });
 });
