@@ -98,6 +98,7 @@ export class EligibilityIndex {
     this.#env = env;
   }
 
+  /** The eligibility of a served service in this environment (shared with its pool's where it can be). */
   of(profile: Profile): Eligibility {
     const { pools, advertisements } = this.#env.resources;
     const { svc, home } = profile;

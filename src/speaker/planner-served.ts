@@ -107,17 +107,19 @@ export function buildView(
     if (e.refusal !== undefined)
       sharingRefusals.push({ service: (served[i] as Profile).key, reason: e.refusal });
   });
-  const view = {
+  const sliceList = model.endpointSlices;
+  return {
     model,
     env,
     services,
-    sliceList: model.endpointSlices,
+    sliceList,
     served,
     eligibility,
     shared,
     componentOf,
+    sharingRefusals,
+    byKey: undefined,
   };
-  return { ...view, sharingRefusals, byKey: undefined };
 }
 
 /** Served services (indices) by eligibility key. */
