@@ -5,7 +5,8 @@
  *   node_modules/.bin/node bench/plan.ts [--services 10000] [--nodes 100] [--repeat 30] [--slow-repeat 3]
  *                                        [--speaker-seconds 60] [--no-speaker]
  *
- * Times, in ms (median and p99 over --repeat): the pure plan() (the reference, --slow-repeat times), the
+ * Times, in ms (median and p99 over --repeat), each mode in a child process run with the speaker's V8
+ * flags (bench/lib/plan-timing.ts): the pure plan() (the reference, --slow-repeat times), the
  * planner's first plan (cold: every member/IP hash), a full plan after an L2Advertisement edit (every
  * service derived again; other objects keep their identity), the same edit with every object new, a
  * relist (every object new, contents equal), one member leaving, and it joining again; the ratio of
