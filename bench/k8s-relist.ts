@@ -12,7 +12,6 @@
  *   node_modules/.bin/node bench/k8s-relist.ts --kubeconfig FILE   # measure a server --hold filled
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:https';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
@@ -20,6 +19,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { kubeApi, loadKubeConfig, startClusterSources, type ClusterSources } from '../src/k8s/index.ts';
 import { createPlanner } from '../src/speaker/planner.ts';
+import { createLoadBalancerServices, createPoolAndAdvertisement, kubeSender } from './lib/k8s-populate.ts';
 import { writeResults } from './lib/results.ts';
 
 const { values } = parseArgs({
@@ -35,6 +35,7 @@ const { values } = parseArgs({
 });
 const SERVICES = Number(values.services);
 const RESOLUTION_MS = Number(values['resolution-ms']);
+const CONCURRENCY = Number(values.concurrency);
 const NAMESPACE = 'metallb-system';
 const APPS = 'bench';
 
@@ -49,99 +50,31 @@ const server =
     ? await startApiServer()
     : { kubeconfig: values.kubeconfig, stop: async () => undefined };
 const access = await readKubeconfig(server.kubeconfig);
-const agent = new Agent({ keepAlive: true, maxSockets: Number(values.concurrency), ca: access.ca });
-
-function send(
-  method: string,
-  path: string,
-  body: unknown,
-  contentType = 'application/json',
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      new URL(path, access.server),
-      {
-        method,
-        agent,
-        headers: { Authorization: `Bearer ${access.token}`, 'Content-Type': contentType },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          (res.statusCode ?? 0) < 300 || res.statusCode === 409
-            ? resolve(res.statusCode ?? 0)
-            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 300)}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
-
-async function inParallel(count: number, work: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: Number(values.concurrency) }, worker));
-}
+const sender = kubeSender(access, CONCURRENCY);
 
 function vip(i: number): string {
   return `2001:db8:100::${(i + 1).toString(16)}`;
 }
 
+const NODES = ['node-a', 'node-b', 'node-c'];
+
 async function populate(): Promise<number> {
   const started = performance.now();
   await installCrds(server.kubeconfig);
-  for (const name of [NAMESPACE, APPS]) await send('POST', '/api/v1/namespaces', { metadata: { name } });
-  await send('POST', `/apis/metallb.io/v1beta1/namespaces/${NAMESPACE}/ipaddresspools`, {
-    apiVersion: 'metallb.io/v1beta1',
-    kind: 'IPAddressPool',
-    metadata: { name: 'bench' },
-    spec: { addresses: ['2001:db8:100::/104'] },
-  });
-  await send('POST', `/apis/metallb.io/v1beta1/namespaces/${NAMESPACE}/l2advertisements`, {
-    apiVersion: 'metallb.io/v1beta1',
-    kind: 'L2Advertisement',
-    metadata: { name: 'bench' },
-  });
-  for (const name of ['node-a', 'node-b', 'node-c'])
-    await send('POST', '/api/v1/nodes', { metadata: { name, labels: { 'kubernetes.io/hostname': name } } });
-  await inParallel(SERVICES, async (i) => {
-    const name = `svc-${i}`;
-    await send('POST', `/api/v1/namespaces/${APPS}/services`, {
-      metadata: { name, labels: { app: name } },
-      spec: {
-        type: 'LoadBalancer',
-        ipFamilies: ['IPv6'],
-        ipFamilyPolicy: 'SingleStack',
-        allocateLoadBalancerNodePorts: false,
-        // Local services take a health-check NodePort each (2,768 in the range): one in ten.
-        externalTrafficPolicy: i % 10 === 0 ? 'Local' : 'Cluster',
-        selector: { app: name },
-        ports: [{ port: 80, protocol: 'TCP' }],
-      },
+  for (const name of [NAMESPACE, APPS])
+    await sender.send('POST', '/api/v1/namespaces', { metadata: { name } });
+  await createPoolAndAdvertisement(sender.send, NAMESPACE, ['2001:db8:100::/104']);
+  for (const name of NODES)
+    await sender.send('POST', '/api/v1/nodes', {
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
     });
-    await send(
-      'PATCH',
-      `/api/v1/namespaces/${APPS}/services/${name}/status`,
-      { status: { loadBalancer: { ingress: [{ ip: vip(i) }] } } },
-      'application/merge-patch+json',
-    );
-    await send('POST', `/apis/discovery.k8s.io/v1/namespaces/${APPS}/endpointslices`, {
-      metadata: { name: `${name}-x1`, labels: { 'kubernetes.io/service-name': name } },
-      addressType: 'IPv6',
-      endpoints: [
-        {
-          addresses: ['2001:db8:7::1'],
-          conditions: { ready: true },
-          nodeName: ['node-a', 'node-b', 'node-c'][i % 3],
-        },
-      ],
-      ports: [{ port: 80, protocol: 'TCP' }],
-    });
+  await createLoadBalancerServices(sender.send, CONCURRENCY, {
+    count: SERVICES,
+    namespace: APPS,
+    vip,
+    endpoint: '2001:db8:7::1',
+    nodeOf: (i) => NODES[i % NODES.length] ?? 'node-a',
+    localEvery: 10,
   });
   return performance.now() - started;
 }
@@ -214,7 +147,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 
 try {
   const populateMs = values.kubeconfig === undefined ? await populate() : 0;
-  agent.destroy();
+  sender.close();
   if (populateMs > 0)
     console.log(`populated ${SERVICES} Services + EndpointSlices in ${(populateMs / 1000).toFixed(1)} s`);
   if (values.hold) {

@@ -13,6 +13,7 @@
  *   await waitStatusOf(env.admin, 'web', owner); // exactly one object, on the owner
  *   await env.destroy();
  */
+import type { Host } from '../../src/lab/index.ts';
 import { kubeExpect, type KubeAccess } from './server.ts';
 import { NS, createSpeakerLab, type SpeakerLab } from './speaker-lab.ts';
 
@@ -56,7 +57,8 @@ export interface L2Status {
   };
 }
 
-async function addIpv6(env: SpeakerLab): Promise<void> {
+/** Node i gets 2001:db8::(11+i)/64 and the client 2001:db8::100/64, without DAD. */
+export async function addIpv6(env: SpeakerLab): Promise<void> {
   const hosts = [...env.nodes.map((node, i) => ({ host: node, ip: `2001:db8::${11 + i}/64` }))];
   hosts.push({ host: env.client, ip: '2001:db8::100/64' });
   for (const { host, ip } of hosts) {
@@ -87,7 +89,7 @@ async function createService(admin: KubeAccess, service: LabService): Promise<vo
 }
 
 /** No kubelet runs: each speaker Pod is an object whose status the lab writes (hostNetwork: node IP). */
-async function createSpeakerPods(env: SpeakerLab): Promise<Map<string, string>> {
+export async function createSpeakerPods(env: SpeakerLab): Promise<Map<string, string>> {
   const podUids = new Map<string, string>();
   for (const node of env.nodes) {
     const pod = await kubeExpect(env.admin, [201], 'POST', `/api/v1/namespaces/${NS}/pods`, {
@@ -113,6 +115,22 @@ async function createSpeakerPods(env: SpeakerLab): Promise<Map<string, string>> 
   return podUids;
 }
 
+/** The `memberlist` Secret the speakers read their gossip key from. */
+export async function createMemberlistSecret(admin: KubeAccess): Promise<void> {
+  await kubeExpect(admin, [201], 'POST', `/api/v1/namespaces/${NS}/secrets`, {
+    metadata: { name: 'memberlist' },
+    data: { secretkey: Buffer.from(MEMBERLIST_KEY).toString('base64') },
+  });
+}
+
+/** The flags of `node`'s speaker: its Pod (createSpeakerPods), memberlist on eth0, peers from the Pods. */
+export function memberlistFlags(node: Host): string[] {
+  return [
+    ...['--pod-name', `speaker-${node.name}`, '--ml-bindaddr', node.ipv4 ?? ''],
+    ...['--ml-labels', 'app=l2speaker', '--ml-join-timeout-ms', '5000'],
+  ];
+}
+
 /** Creates the lab, the Secret, pool, advertisement, Services and Pods, and starts every speaker. */
 export async function createMemberlistLab(
   prefix: string,
@@ -123,10 +141,7 @@ export async function createMemberlistLab(
   try {
     const { admin } = env;
     if (setup.ipv6 === true) await addIpv6(env);
-    await kubeExpect(admin, [201], 'POST', `/api/v1/namespaces/${NS}/secrets`, {
-      metadata: { name: 'memberlist' },
-      data: { secretkey: Buffer.from(MEMBERLIST_KEY).toString('base64') },
-    });
+    await createMemberlistSecret(admin);
     await kubeExpect(admin, [201], 'POST', `/apis/metallb.io/v1beta1/namespaces/${NS}/ipaddresspools`, {
       apiVersion: 'metallb.io/v1beta1',
       kind: 'IPAddressPool',
@@ -140,14 +155,7 @@ export async function createMemberlistLab(
     });
     for (const service of setup.services) await createService(admin, service);
     const podUids = await createSpeakerPods(env);
-    await Promise.all(
-      env.nodes.map((node) =>
-        env.startSpeaker(node, [
-          ...['--pod-name', `speaker-${node.name}`, '--ml-bindaddr', node.ipv4 ?? ''],
-          ...['--ml-labels', 'app=l2speaker', '--ml-join-timeout-ms', '5000'],
-        ]),
-      ),
-    );
+    await Promise.all(env.nodes.map((node) => env.startSpeaker(node, memberlistFlags(node))));
     return Object.assign(env, { podUids });
   } catch (err) {
     await env.destroy();
