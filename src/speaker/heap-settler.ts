@@ -3,7 +3,7 @@
  * and a mass move grow V8's heap; with little allocated afterwards no collection comes, and the dead
  * objects and V8's pooled pages stay resident: ~25 MB at 10,000 services (bench/plan.ts, README
  * "Scale"). Once such a burst is over (its announcements sent, then quiet for a while) one
- * memory-reducing collection returns them. It pauses JavaScript for some tens of ms; ARP and NDP are
+ * memory-reducing collection returns them; one more runs before the first plan (settleNow). It pauses JavaScript for some tens of ms; ARP and NDP are
  * answered by the addon's threads and membership runs in its own process, so only after big changes.
  */
 import type { Clock, Logger, Timer } from '../dataplane/index.ts';
@@ -44,6 +44,15 @@ export class HeapSettler {
     this.#options = options;
   }
 
+  /**
+   * Collects now: at start-up, between reading the sources (the YAML or the API lists: their garbage)
+   * and the first plan, when nothing is answered yet and a pause costs nothing (peak RSS 137-180 MB ->
+   * ~133 MB at 10,000 services).
+   */
+  settleNow(): void {
+    this.#collect();
+  }
+
   /** Reports how many bindings one apply changed; a burst (re)starts the wait. */
   noteChanges(count: number): void {
     if (this.#gc === undefined || count < this.#options.minChanges) return;
@@ -65,10 +74,15 @@ export class HeapSettler {
   #settle(): void {
     this.#timer = undefined;
     if (this.#busy()) return this.#arm(BUSY_RECHECK_MS);
+    this.#collect();
+  }
+
+  #collect(): void {
+    if (this.#gc === undefined) return;
     const before = process.memoryUsage().rss;
     const started = this.#clock.now();
-    this.#gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-    this.#logger.info('heap settled after a burst', {
+    this.#gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    this.#logger.info('heap settled', {
       pauseMs: Math.round(this.#clock.now() - started),
       rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
       freedMb: Math.round((before - process.memoryUsage().rss) / 2 ** 20),

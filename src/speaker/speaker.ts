@@ -170,6 +170,7 @@ export async function startSpeaker(options: SpeakerOptions, logger: winston.Logg
   // Nothing is announced before both the members and the model are known.
   void Promise.all([cluster.synced, inputs.ready]).then(() => {
     synced = true;
+    heap.settleNow();
     replan();
   });
 

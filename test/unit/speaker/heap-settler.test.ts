@@ -95,4 +95,10 @@ describe('HeapSettler', () => {
     bare.noteChanges(50_000);
     expect(clock.timers).toHaveLength(0);
   });
+
+  test('settleNow collects at once (start-up, before the first plan)', () => {
+    const { calls, settler } = setup();
+    settler.settleNow();
+    expect(calls).toHaveLength(1);
+  });
 });
