@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBurst, type BurstResult } from './lib/burst-rig.ts';
 import { BenchError } from './lib/errors.ts';
+import { countOption } from './lib/options.ts';
 import { REPO, writeResults } from './lib/results.ts';
 import { median } from './lib/stats.ts';
 import { renderTable } from './lib/table.ts';
@@ -26,11 +27,7 @@ const { values } = parseArgs({
   },
 });
 
-function count(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new BenchError(flag, `not a count: ${text}`);
-  return value;
-}
+const count = (flag: string, text: string | undefined): number => countOption(flag, text, 0);
 
 const rates = (values.rates ?? '').split(',').map((rate) => count('--rates', rate));
 const ipv4 = count('--ipv4', values.ipv4);

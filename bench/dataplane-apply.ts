@@ -18,7 +18,7 @@ import {
   type InterfaceState,
   type NativePort,
 } from '../src/dataplane/index.ts';
-import { BenchError } from './lib/errors.ts';
+import { countOption } from './lib/options.ts';
 import { writeResults } from './lib/results.ts';
 import { summarize } from './lib/stats.ts';
 import { renderTable } from './lib/table.ts';
@@ -30,11 +30,7 @@ const { values } = parseArgs({
   },
 });
 
-function count(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 1) throw new BenchError(flag, `not a count above 1: ${text}`);
-  return value;
-}
+const count = (flag: string, text: string | undefined): number => countOption(flag, text, 2);
 
 const addresses = count('--addresses', values.addresses);
 const repeat = count('--repeat', values.repeat);

@@ -19,7 +19,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BenchError } from './lib/errors.ts';
+import { countOption } from './lib/options.ts';
 import { measureK8sSpeaker, type K8sSpeakerMemory } from './lib/k8s-speaker-memory.ts';
 import { REPO, writeResults } from './lib/results.ts';
 import { renderTable } from './lib/table.ts';
@@ -34,11 +34,7 @@ const { values } = parseArgs({
   },
 });
 
-function count(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new BenchError(flag, `not a positive count: ${text}`);
-  return value;
-}
+const count = (flag: string, text: string | undefined): number => countOption(flag, text, 1);
 
 function newestMs(dir: string): number {
   return Math.max(

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ElectionMode } from '../src/election/index.ts';
 import { BenchError } from './lib/errors.ts';
+import { countOption } from './lib/options.ts';
 import { measureSpeaker, type SpeakerMemory } from './lib/plan-speaker.ts';
 import {
   configMemory,
@@ -45,11 +46,7 @@ const { values } = parseArgs({
   },
 });
 
-function count(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new BenchError(flag, `not a positive count: ${text}`);
-  return value;
-}
+const count = (flag: string, text: string | undefined): number => countOption(flag, text, 1);
 
 const shape = { services: count('--services', values.services), nodes: count('--nodes', values.nodes) };
 const MB = 1024 * 1024;

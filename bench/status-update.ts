@@ -26,6 +26,7 @@ import {
   type StatusObject,
 } from '../src/status/index.ts';
 import { BenchError } from './lib/errors.ts';
+import { countOption } from './lib/options.ts';
 import { writeResults } from './lib/results.ts';
 import { summarize, type Summary } from './lib/stats.ts';
 import { renderTable } from './lib/table.ts';
@@ -38,11 +39,7 @@ const { values } = parseArgs({
   },
 });
 
-function count(flag: string, text: string | undefined): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 1) throw new BenchError(flag, `not a count above 1: ${text}`);
-  return value;
-}
+const count = (flag: string, text: string | undefined): number => countOption(flag, text, 2);
 
 const services = count('--services', values.services);
 const nodes = count('--nodes', values.nodes);

@@ -1,4 +1,4 @@
-/** Command-line options shared by the benchmarks: which responders, which CPUs. */
+/** Command-line options shared by the benchmarks: which responders, which CPUs, counts. */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BenchError } from './errors.ts';
@@ -73,4 +73,12 @@ export function parseOptions<K extends string>(
       .map((cpu) => (cpu === 'all' ? cpu : String(parseCpu('--responder-cpu', cpu)))),
     ...parsed,
   };
+}
+
+/** An integer flag value of at least `min`. @throws BenchError naming the flag. */
+export function countOption(flag: string, text: string | undefined, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw new BenchError(flag, `not a count of at least ${min}: ${text}`);
+  return value;
 }
