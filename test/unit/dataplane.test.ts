@@ -1,38 +1,6 @@
 import { Dataplane, type InterfaceState } from '../../src/dataplane/index.ts';
-import type { Clock, NativePort, Timer } from '../../src/dataplane/index.ts';
-
-/** A clock whose time moves only when the test says so. */
-class ManualClock implements Clock {
-  time = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 0;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): Timer {
-    const id = this.nextId++;
-    this.timers.push({ at: this.time + ms, fn, id });
-    return { id } as Timer;
-  }
-  clearTimeout(timer: Timer): void {
-    const id = (timer as { id: number }).id;
-    this.timers = this.timers.filter((t) => t.id !== id);
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.time = due.at;
-      due.fn();
-    }
-    this.time = end;
-  }
-}
+import type { NativePort } from '../../src/dataplane/index.ts';
+import { ManualClock } from './dataplane/manual-clock.ts';
 
 interface FakeResponder {
   ifname: string;

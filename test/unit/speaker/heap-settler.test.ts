@@ -1,34 +1,5 @@
 import { HeapSettler, type GcFunction } from '../../../src/speaker/heap-settler.ts';
-import type { Clock, Timer } from '../../../src/dataplane/index.ts';
-
-/** Timers run only when the test moves the time. */
-class ManualClock implements Clock {
-  time = 0;
-  timers: { at: number; fn: () => void; unref: () => void }[] = [];
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): Timer {
-    const timer = { at: this.time + ms, fn, unref: () => undefined };
-    this.timers.push(timer);
-    return timer;
-  }
-  clearTimeout(timer: Timer): void {
-    this.timers = this.timers.filter((t) => t !== timer);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (let due = this.#due(end); due !== undefined; due = this.#due(end)) {
-      this.timers = this.timers.filter((t) => t !== due);
-      this.time = due.at;
-      due.fn();
-    }
-    this.time = end;
-  }
-  #due(end: number): { at: number; fn: () => void; unref: () => void } | undefined {
-    return this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-  }
-}
+import { ManualClock } from '../dataplane/manual-clock.ts';
 
 const quiet = {
   error: () => undefined,
@@ -93,7 +64,7 @@ describe('HeapSettler', () => {
     expect(calls).toHaveLength(0);
     const bare = new HeapSettler(undefined, { clock, busy: () => false, logger: quiet });
     bare.noteChanges(50_000);
-    expect(clock.timers).toHaveLength(0);
+    expect(clock.pending).toBe(0);
   });
 
   test('settleNow collects at once (start-up, before the first plan)', () => {
