@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { kubeApi, loadKubeConfig, startClusterSources, type ClusterSources } from '../src/k8s/index.ts';
+import { kubeApi, startClusterSources, type ClusterSources } from '../src/k8s/index.ts';
+import { kubeHttp, loadKubeTarget } from '../src/kubehttp/index.ts';
 import { createPlanner } from '../src/speaker/planner.ts';
 import { createLoadBalancerServices, createPoolAndAdvertisement, kubeSender } from './lib/k8s-populate.ts';
 import { writeResults } from './lib/results.ts';
@@ -158,7 +159,7 @@ try {
   }
   await sleep(2000);
   const logger = { info: () => undefined, warn: console.warn, error: console.error };
-  const api = kubeApi(await loadKubeConfig(server.kubeconfig));
+  const api = kubeApi(kubeHttp(loadKubeTarget(server.kubeconfig)));
   let sources: ClusterSources | undefined;
   const initial = await measured(async () => {
     sources = startClusterSources(api, {

@@ -33,7 +33,6 @@ export {
   SpeakerStatusError,
 } from './sources.ts';
 export type { L2StatusObject, ServiceObject, SpeakerStatus } from './sources.ts';
-export { KubeconfigReadError, KubeGetError, kubeGet, readKubeTarget, type KubeTarget } from './kubeconfig.ts';
 export {
   explainCommand,
   INSPECT_USAGE,

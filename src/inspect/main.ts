@@ -10,10 +10,18 @@ import {
   type ClusterModelReader,
 } from './cli.ts';
 
-/** src/k8s's one-shot list of the cluster, loaded only when asked for (it brings the Kubernetes client). */
+/** src/k8s's one-shot list of the cluster, loaded only when asked for (it brings the informers' code). */
 async function clusterModelReader(): Promise<ClusterModelReader> {
-  const { loadKubeConfig, readClusterModel } = await import('../k8s/index.ts');
-  return async (kubeconfig, namespace) => readClusterModel(await loadKubeConfig(kubeconfig), { namespace });
+  const { readClusterModel } = await import('../k8s/index.ts');
+  const { kubeHttp, loadKubeTarget } = await import('../kubehttp/index.ts');
+  return async (kubeconfig, namespace) => {
+    const http = kubeHttp(loadKubeTarget(kubeconfig));
+    try {
+      return await readClusterModel(http, { namespace });
+    } finally {
+      http.close();
+    }
+  };
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -2,7 +2,7 @@
  * Where `status` and `explain` read the live state: a speaker's /status page, or the cluster's
  * ServiceL2Status objects. Conversions to rows are pure; fetching is at the edge.
  */
-import { kubeGet, type KubeTarget } from './kubeconfig.ts';
+import { jsonOf, type KubeHttp } from '../kubehttp/index.ts';
 import type { ExplainMember } from './explain.ts';
 import type { StatusRow } from './render.ts';
 
@@ -102,12 +102,14 @@ export function rowsFromCluster(
   });
 }
 
-/** The ServiceL2Statuses of the speakers' namespace, and every Service. @throws KubeGetError */
-export async function fetchClusterRows(target: KubeTarget, namespace: string): Promise<StatusRow[]> {
+async function kubeGet(http: KubeHttp, path: string): Promise<unknown> {
+  return jsonOf('GET', path, await http.send({ method: 'GET', path, timeoutMs: 10_000 }));
+}
+
+/** The ServiceL2Statuses of the speakers' namespace, and every Service. @throws KubeApiError */
+export async function fetchClusterRows(http: KubeHttp, namespace: string): Promise<StatusRow[]> {
   const path = `/apis/metallb.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/servicel2statuses`;
-  const statuses = (await kubeGet(target, path)) as {
-    items?: L2StatusObject[];
-  };
-  const services = (await kubeGet(target, '/api/v1/services')) as { items?: ServiceObject[] };
+  const statuses = (await kubeGet(http, path)) as { items?: L2StatusObject[] };
+  const services = (await kubeGet(http, '/api/v1/services')) as { items?: ServiceObject[] };
   return rowsFromCluster(statuses.items ?? [], services.items ?? []);
 }

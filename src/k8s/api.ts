@@ -1,6 +1,6 @@
 /**
  * The port to the API server that the informers use: paged lists and watches of plain JSON objects.
- * client.ts implements it over @kubernetes/client-node; tests may implement it in memory.
+ * client.ts implements it over src/kubehttp; tests may implement it in memory.
  */
 
 /** An API object as JSON, with the metadata the informers read. */

@@ -3,21 +3,21 @@
  * Nodes and MetalLB's IPAddressPools and L2Advertisements (in the speaker's namespace) building one
  * immutable Model, debounced, that keeps the identity of unchanged objects across snapshots; the speaker
  * pods for memberlist peers; MetalLB's `metallb-excludel2` ConfigMap; the memberlist Secret.
- * @kubernetes/client-node loads the kubeconfig (file, KUBECONFIG or in-cluster); it is imported only
- * when a config is loaded, so tests may import this module.
+ src/kubehttp finds and reaches the API server (kubeconfig, KUBECONFIG or in-cluster).
  *
  * @example
- * import { kubeApi, loadKubeConfig, startClusterSources, readClusterModel } from '../k8s/index.ts';
- * const kc = await loadKubeConfig(); // or loadKubeConfig('/path/kubeconfig')
- * const sources = startClusterSources(kubeApi(kc), { namespace: 'metallb-system', speakerLabels: 'app=metallb', logger });
+ * import { kubeHttp, loadKubeTarget } from '../kubehttp/index.ts';
+ * import { kubeApi, startClusterSources, readClusterModel } from '../k8s/index.ts';
+ * const http = kubeHttp(loadKubeTarget()); // or loadKubeTarget('/path/kubeconfig')
+ * const sources = startClusterSources(kubeApi(http), { namespace: 'metallb-system', speakerLabels: 'app=metallb', logger });
  * await sources.synced;
  * sources.onModel((model) => replan(model));
  * sources.model().services.length; // 42
  * await sources.close();
- * const once = await readClusterModel(kc, { namespace: 'metallb-system' }); // list once, no watch
+ * const once = await readClusterModel(http, { namespace: 'metallb-system' }); // list once, no watch
  */
 export type { KubeApi, ListPage, RawObject, WatchEventType, WatchHandle } from './api.ts';
-export { kubeApi, loadKubeConfig, type KubeApiOptions } from './client.ts';
+export { kubeApi, type KubeApiOptions } from './client.ts';
 export { collectionPath, modelConverter, modelKinds, type ModelKind, type Rejection } from './convert.ts';
 export { KubeApiError, KubeConfigError } from './errors.ts';
 export { ApiGate, serverDown, type ApiGateEvents, type ApiGateOptions, type ApiGateStats } from './gate.ts';

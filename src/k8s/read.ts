@@ -1,6 +1,6 @@
 /** The model listed once, without watching: for one-shot tools (`l2speaker explain`). */
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Model } from '../config/index.ts';
+import type { KubeHttp } from '../kubehttp/index.ts';
 import type { KubeApi } from './api.ts';
 import { kubeApi } from './client.ts';
 import { collectionPath, modelKinds, type ModelKind } from './convert.ts';
@@ -44,6 +44,6 @@ export async function readModel(api: KubeApi, options: ReadClusterModelOptions):
  * The cluster's model as the speaker would see it, listed once (no watch).
  * @throws KubeApiError when a list fails.
  */
-export function readClusterModel(kubeConfig: KubeConfig, options: ReadClusterModelOptions): Promise<Model> {
-  return readModel(kubeApi(kubeConfig), options);
+export function readClusterModel(http: KubeHttp, options: ReadClusterModelOptions): Promise<Model> {
+  return readModel(kubeApi(http), options);
 }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import {
   interfaceExcluded,
   kubeApi,
-  loadKubeConfig,
   memberlistSecret,
   ownPodUid,
   peersFromPods,
@@ -19,8 +18,8 @@ import {
   type ClusterSources,
   type KubeApi,
 } from '../k8s/index.ts';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { StatusPublisher } from '../status/index.ts';
+import { kubeHttp, loadKubeTarget, type KubeHttp } from '../kubehttp/index.ts';
+import { startStatusPublisher, type StatusPublisher } from '../status/index.ts';
 import { memberlistCluster, nodesCluster, type ClusterView } from './cluster.ts';
 import { ownElection, type SpeakerInputs } from './inputs.ts';
 import type { MemberlistFlags, SpeakerOptions } from './options.ts';
@@ -117,12 +116,11 @@ function peerJoiner(cluster: ClusterView, sources: ClusterSources, port: number,
 
 /**
  * The ServiceL2Status publisher, its objects owned by this speaker's Pod when --pod-name names one that
- * can be read (its uid is read once). src/status/kube.ts loads @kubernetes/client-node: imported here,
- * at start, so that modules Jest loads never import it.
+ * can be read (its uid is read once).
  */
 async function statusPublisher(
   api: KubeApi,
-  kubeConfig: KubeConfig,
+  http: KubeHttp,
   namespace: string,
   podName: string | undefined,
   nodeName: string,
@@ -139,9 +137,8 @@ async function statusPublisher(
       logger.warn('cannot read the speaker Pod: no owner reference', err as Error);
     }
   }
-  const { startStatusPublisher } = await import('../status/kube.ts');
   return startStatusPublisher({
-    kubeConfig,
+    http,
     namespace,
     nodeName,
     pod,
@@ -155,8 +152,8 @@ export async function kubernetesInputs(
 ): Promise<SpeakerInputs> {
   const flags = options.kubernetes ?? { namespace: undefined, podName: undefined, kubeconfig: undefined };
   const namespace = speakerNamespace(flags.namespace);
-  const kubeConfig = await loadKubeConfig(flags.kubeconfig);
-  const api = kubeApi(kubeConfig);
+  const http = kubeHttp(loadKubeTarget(flags.kubeconfig));
+  const api = kubeApi(http);
   const ml = options.memberlist;
   const sources = startClusterSources(api, {
     namespace,
@@ -188,14 +185,7 @@ export async function kubernetesInputs(
     rejoinTimer = setInterval(joinMissing, REJOIN_INTERVAL_MS);
     rejoinTimer.unref();
   }
-  const publisher = await statusPublisher(
-    api,
-    kubeConfig,
-    namespace,
-    flags.podName,
-    options.nodeName,
-    logger,
-  );
+  const publisher = await statusPublisher(api, http, namespace, flags.podName, options.nodeName, logger);
   return {
     model: () => sources.model(),
     onModel: (listener) => sources.onModel(() => listener()),
@@ -215,6 +205,7 @@ export async function kubernetesInputs(
       clearInterval(rejoinTimer);
       await cluster.leave();
       await Promise.all([sources.close(), publisher.close()]);
+      http.close();
     },
   };
 }

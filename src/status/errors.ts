@@ -2,6 +2,7 @@
  * Typed errors of the status publisher. The API edge turns every failure into a StatusApiError whose
  * `kind` says how the queue reacts (docs/status.md, "Errors by kind").
  */
+import { KubeApiError } from '../kubehttp/index.ts';
 
 /**
  * - notFound 404, alreadyExists 409 on create, conflict 409 otherwise (resourceVersion or uid
@@ -71,33 +72,10 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
-/** The message of a Kubernetes Status body (client-node hands it over as text or parsed). */
-function detailOf(body: unknown): string {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body.slice(0, 500);
-    }
-  }
-  if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) return String(parsed.message);
-  return JSON.stringify(parsed)?.slice(0, 500) ?? '';
-}
-
-interface ClientFailure {
-  code?: unknown;
-  statusCode?: unknown;
-  body?: unknown;
-  headers?: Record<string, string>;
-  name?: unknown;
-  cause?: { code?: unknown; message?: string };
-}
-
 /**
- * Any failure of the client as a StatusApiError: client-node's ApiException (numeric `code`, `body`,
- * `headers`), its watch (`statusCode`), undici (TimeoutError/AbortError, "fetch failed" with a system
- * error as cause). Anything else is `other`, never mistaken for a down server.
+ * Any failure of the API client as a StatusApiError: a KubeApiError with an HTTP status by that status
+ * (its Retry-After kept), without one (refused, reset, TLS, timeout) as `unavailable`. Anything else is
+ * `other`, never mistaken for a down server.
  */
 export function toStatusApiError(
   err: unknown,
@@ -106,29 +84,15 @@ export function toStatusApiError(
   nowMs = Date.now(),
 ): StatusApiError {
   if (err instanceof StatusApiError) return err;
-  const failure = (typeof err === 'object' && err !== null ? err : {}) as ClientFailure;
-  const cause = failure.cause;
-  const detail = [String(err), cause?.code ?? cause?.message].filter(Boolean).join(': ');
-  // Checked first: a DOMException carries a numeric legacy `code` too (TimeoutError: 23).
-  if (failure.name === 'TimeoutError' || failure.name === 'AbortError')
-    return new StatusApiError('unavailable', operation, target, detail, { cause: err });
-  const code = typeof failure.code === 'number' ? failure.code : failure.statusCode;
-  if (typeof code === 'number' && code >= 100 && code < 600) {
-    return new StatusApiError(
-      kindOfStatus(code, operation),
-      operation,
-      target,
-      failure.body === undefined ? String(err) : detailOf(failure.body),
-      {
-        httpStatus: code,
-        retryAfterMs: parseRetryAfter(failure.headers?.['retry-after'], nowMs),
-        cause: err,
-      },
-    );
-  }
-  const network =
-    typeof cause?.code === 'string' || (err instanceof TypeError && err.message === 'fetch failed');
-  return new StatusApiError(network ? 'unavailable' : 'other', operation, target, detail, { cause: err });
+  if (!(err instanceof KubeApiError))
+    return new StatusApiError('other', operation, target, String(err), { cause: err });
+  if (err.status === undefined)
+    return new StatusApiError('unavailable', operation, target, err.message, { cause: err });
+  return new StatusApiError(kindOfStatus(err.status, operation), operation, target, err.message, {
+    httpStatus: err.status,
+    retryAfterMs: parseRetryAfter(err.retryAfter, nowMs),
+    cause: err,
+  });
 }
 
 export class StatusOptionError extends Error {

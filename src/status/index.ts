@@ -6,12 +6,11 @@
  * Writes go through one rate-limited, coalescing queue with per-service backoff and one circuit breaker
  * for the API server; update() never waits for any of it.
  *
- * This door is free of @kubernetes/client-node (ESM-only, which Jest cannot load): the publisher runs on
- * any StatusApi. The client-node implementation and startStatusPublisher are in the second door,
- * src/status/kube.ts.
+ * The publisher runs on any StatusApi: kubeStatusApi is the real one (src/kubehttp), tests use fakes.
  *
  * @example
- *   const publisher = createStatusPublisher({ nodeName: 'node-a' }, { api, clock: systemClock, logger });
+ *   const publisher = startStatusPublisher({ http, namespace: 'metallb-system', nodeName: 'node-a', pod, logger });
+ *   // or, on any StatusApi: createStatusPublisher({ nodeName: 'node-a' }, { api, clock: systemClock, logger })
  *   publisher.update({
  *     owners: new Map([['default/web', 'node-a']]),
  *     interfaces: new Map([['default/web', ['eth0']]]),
@@ -21,6 +20,9 @@
  *   reconcile({ ...input }); // the pure write rules: [{ verb: 'create', ... }]
  */
 export { createStatusPublisher } from './publisher.ts';
+export { startStatusPublisher, type StartStatusPublisherOptions } from './kube.ts';
+export { kubeStatusApi, type KubeStatusApiOptions } from './kube-api.ts';
+export { statusWatch, type StatusWatchTarget } from './kube-watch.ts';
 export type { StatusComponents, StatusPublisher, StatusPublisherOptions } from './publisher.ts';
 export { reconcile, desiredStatus, immutableMismatch, statusEquals } from './reconcile.ts';
 export type { ReconcileInput, ReconcileResult } from './reconcile.ts';

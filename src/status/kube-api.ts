@@ -1,73 +1,21 @@
 /**
- * StatusApi on @kubernetes/client-node 2.x (ESM-only: only kube.ts imports this file, never code that
- * Jest loads). Every request carries a timeout; PATCH carries an explicit merge-patch content type
- * (client-node would send json-patch); every failure becomes a StatusApiError. All requests share one
- * connection pool: client-node 2.0 gives each request a dispatcher of its own, so 20 writes/s kept ~100
- * TLS connections open to the API server (~34 MB of a speaker's memory at 10,000 services,
- * bench/k8s-memory.ts). The pool is the first dispatcher the kubeconfig made: its CA and client
- * certificate are read once (a token, sent as a header, is still refreshed per request).
+ * StatusApi on the API client (src/kubehttp): plain JSON requests over the process's one connection
+ * pool, each with a timeout; the status is written with a merge patch on the /status subresource and
+ * deletes carry a uid precondition; every failure becomes a StatusApiError.
  */
-import {
-  ApiException,
-  CoreV1Api,
-  CustomObjectsApi,
-  makeInformer,
-  Observable,
-  type ConfigurationOptions,
-  type KubeConfig,
-  type KubernetesObject,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
-import { toStatusApiError, type StatusApiError } from './errors.ts';
+import { kubeApi } from '../k8s/index.ts';
+import { jsonOf, type KubeHttp, type KubeMethod } from '../kubehttp/index.ts';
+import { StatusApiError, toStatusApiError } from './errors.ts';
 import { LABEL_SERVICE_NAME } from './names.ts';
-import type {
-  L2Status,
-  NewStatusObject,
-  ServiceEvent,
-  StatusApi,
-  StatusObject,
-  WatchHandlers,
-} from './types.ts';
+import { fromRaw, type RawStatusObject } from './raw.ts';
+import { statusWatch } from './kube-watch.ts';
+import type { L2Status, NewStatusObject, ServiceEvent, StatusApi, StatusObject } from './types.ts';
 
-const GROUP = 'metallb.io';
-const VERSION = 'v1beta1';
-const PLURAL = 'servicel2statuses';
+const API_VERSION = 'metallb.io/v1beta1';
 const MERGE_PATCH = 'application/merge-patch+json';
 
-interface RawObject extends KubernetesObject {
-  status?: {
-    node?: string;
-    serviceName?: string;
-    serviceNamespace?: string;
-    interfaces?: { name?: string }[];
-  };
-}
-
-export function fromRaw(raw: RawObject): StatusObject {
-  const meta = raw.metadata ?? {};
-  const status = raw.status;
-  return {
-    name: meta.name ?? '',
-    uid: meta.uid ?? '',
-    resourceVersion: meta.resourceVersion ?? '',
-    labels: meta.labels ?? {},
-    ownerReferences: (meta.ownerReferences ?? []).map((r) => ({ kind: r.kind, name: r.name, uid: r.uid })),
-    ...(status === undefined
-      ? {}
-      : {
-          status: {
-            node: status.node,
-            serviceName: status.serviceName,
-            serviceNamespace: status.serviceNamespace,
-            interfaces: status.interfaces?.map((i) => i.name ?? ''),
-          },
-        }),
-  };
-}
-
 export interface KubeStatusApiOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly http: KubeHttp;
   readonly namespace: string;
   /** Every request gives up after this long (default 5 s): a hung server looks down, not slow. */
   readonly requestTimeoutMs?: number;
@@ -76,143 +24,104 @@ export interface KubeStatusApiOptions {
    * resumes, and a probe that waits is a probe not repeated.
    */
   readonly probeTimeoutMs?: number;
+  /** Server-side timeout of the ServiceL2Status watch, s (default 300); it is resumed when it ends. */
+  readonly watchTimeoutSeconds?: number;
   /** Event source component (default "l2speaker"). */
   readonly component?: string;
 }
 
 export function kubeStatusApi(options: KubeStatusApiOptions): StatusApi {
-  const { kubeConfig, namespace } = options;
+  const { http, namespace } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? 5_000;
-  const probeTimeoutMs = options.probeTimeoutMs ?? 20_000;
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const where = { group: GROUP, version: VERSION, namespace, plural: PLURAL };
-  let pool: ReturnType<RequestContext['getDispatcher']>;
+  const collection = `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/servicel2statuses`;
+  const objectPath = (name: string): string => `${collection}/${encodeURIComponent(name)}`;
 
-  const call = (contentType?: string, timeoutMs = requestTimeoutMs): ConfigurationOptions => ({
-    middlewareMergeStrategy: 'append',
-    middleware: [
-      {
-        pre: (ctx: RequestContext) => {
-          pool ??= ctx.getDispatcher();
-          if (pool !== undefined) ctx.setDispatcher(pool);
-          ctx.setSignal(AbortSignal.timeout(timeoutMs));
-          if (contentType !== undefined) ctx.setHeaderParam('Content-Type', contentType);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-      },
-    ],
-  });
-  const guard = async <T>(operation: string, target: string, run: () => Promise<T>): Promise<T> => {
+  /** Sends one request; a 2xx answer's JSON, else a StatusApiError for `operation` on `target`. */
+  async function call(
+    operation: string,
+    target: string,
+    method: KubeMethod,
+    path: string,
+    extra: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
+  ): Promise<unknown> {
     try {
-      return await run();
+      const answer = await http.send({ method, path, timeoutMs: requestTimeoutMs, ...extra });
+      return jsonOf(method, path, answer);
     } catch (err) {
       throw toStatusApiError(err, operation, target);
     }
-  };
+  }
 
   return {
-    create: (object: NewStatusObject) =>
-      guard('create', object.name, async () => {
-        const owner = object.owner;
-        const metadata = {
-          name: object.name,
-          namespace,
-          labels: { ...object.labels },
-          ...(owner === undefined ? {} : { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', ...owner }] }),
-        };
-        const body = { apiVersion: `${GROUP}/${VERSION}`, kind: 'ServiceL2Status', metadata };
-        return fromRaw((await custom.createNamespacedCustomObject({ ...where, body }, call())) as RawObject);
-      }),
-    patchStatus: (name: string, resourceVersion: string, status: L2Status) =>
-      guard('patchStatus', name, async () => {
-        const interfaces =
-          status.interfaces === undefined ? null : status.interfaces.map((n) => ({ name: n }));
-        const body = { metadata: { resourceVersion }, status: { ...status, interfaces } };
-        const raw = await custom.patchNamespacedCustomObjectStatus(
-          { ...where, name, body },
-          call(MERGE_PATCH),
-        );
-        return fromRaw(raw as RawObject);
-      }),
-    delete: (name: string, uid: string) =>
-      guard('delete', name, async () => {
-        await custom.deleteNamespacedCustomObject(
-          { ...where, name, body: { preconditions: { uid } } },
-          call(),
-        );
-      }),
-    get: (name: string) =>
-      guard('get', name, async () => {
-        try {
-          return fromRaw((await custom.getNamespacedCustomObject({ ...where, name }, call())) as RawObject);
-        } catch (err) {
-          if (err instanceof ApiException && err.code === 404) return undefined;
-          throw err;
-        }
-      }),
-    createEvent: (event: ServiceEvent) =>
-      guard('event', `${event.serviceNamespace}/${event.serviceName}`, () => postEvent(event)),
-    watch: (handlers: WatchHandlers) => watchStatuses(handlers),
-    probe: () =>
-      guard('probe', '', async () => {
-        await custom.listNamespacedCustomObject({ ...where, limit: 1 }, call(undefined, probeTimeoutMs));
-      }),
-  };
-
-  async function postEvent(event: ServiceEvent): Promise<void> {
-    const time = new Date(event.timeMs);
-    const body = {
-      metadata: { name: event.name, namespace: event.serviceNamespace },
-      involvedObject: {
+    async create(object: NewStatusObject): Promise<StatusObject> {
+      const owner = object.owner;
+      const metadata = {
+        name: object.name,
+        namespace,
+        labels: { ...object.labels },
+        ...(owner === undefined ? {} : { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', ...owner }] }),
+      };
+      const body = { apiVersion: API_VERSION, kind: 'ServiceL2Status', metadata };
+      return fromRaw((await call('create', object.name, 'POST', collection, { body })) as RawStatusObject);
+    },
+    async patchStatus(name: string, resourceVersion: string, status: L2Status): Promise<StatusObject> {
+      const interfaces = status.interfaces === undefined ? null : status.interfaces.map((n) => ({ name: n }));
+      const body = { metadata: { resourceVersion }, status: { ...status, interfaces } };
+      const raw = await call('patchStatus', name, 'PATCH', `${objectPath(name)}/status`, {
+        body,
+        contentType: MERGE_PATCH,
+      });
+      return fromRaw(raw as RawStatusObject);
+    },
+    async delete(name: string, uid: string): Promise<void> {
+      const body = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } };
+      await call('delete', name, 'DELETE', objectPath(name), { body });
+    },
+    async get(name: string): Promise<StatusObject | undefined> {
+      try {
+        return fromRaw((await call('get', name, 'GET', objectPath(name))) as RawStatusObject);
+      } catch (err) {
+        if (err instanceof StatusApiError && err.kind === 'notFound') return undefined;
+        throw err;
+      }
+    },
+    async createEvent(event: ServiceEvent): Promise<void> {
+      const time = new Date(event.timeMs).toISOString();
+      const body = {
         apiVersion: 'v1',
-        kind: 'Service',
-        namespace: event.serviceNamespace,
-        name: event.serviceName,
-      },
-      reason: event.reason,
-      message: event.message,
-      type: event.type,
-      source: { component: options.component ?? 'l2speaker', host: event.node },
-      firstTimestamp: time,
-      lastTimestamp: time,
-      count: 1,
-    };
-    await core.createNamespacedEvent({ namespace: event.serviceNamespace, body }, call());
-  }
-
-  function watchStatuses(handlers: WatchHandlers) {
-    const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`;
-    const list = () =>
-      custom.listNamespacedCustomObject({ ...where, labelSelector: LABEL_SERVICE_NAME }, call()) as Promise<{
-        items: RawObject[];
-        metadata?: { resourceVersion?: string };
-      }>;
-    const informer = makeInformer<RawObject>(kubeConfig, path, list, LABEL_SERVICE_NAME);
-    let starting = false;
-    let startError: StatusApiError | undefined;
-    informer.on('add', (raw) => handlers.onUpsert(fromRaw(raw)));
-    informer.on('update', (raw) => handlers.onUpsert(fromRaw(raw)));
-    informer.on('delete', (raw) => handlers.onDelete(fromRaw(raw)));
-    informer.on('error', (err) => {
-      const error = toStatusApiError(err, 'watch', '');
-      if (starting) startError = error;
-      else handlers.onError(error);
-    });
-    return {
-      start: async () => {
-        starting = true;
-        startError = undefined;
-        try {
-          await informer.start();
-        } finally {
-          starting = false;
-        }
-        if (startError !== undefined) throw startError;
-        handlers.onSync(informer.list().map(fromRaw));
-      },
-      stop: () => informer.stop(),
-    };
-  }
+        kind: 'Event',
+        metadata: { name: event.name, namespace: event.serviceNamespace },
+        involvedObject: {
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: event.serviceNamespace,
+          name: event.serviceName,
+        },
+        reason: event.reason,
+        message: event.message,
+        type: event.type,
+        source: { component: options.component ?? 'l2speaker', host: event.node },
+        firstTimestamp: time,
+        lastTimestamp: time,
+        count: 1,
+      };
+      const path = `/api/v1/namespaces/${encodeURIComponent(event.serviceNamespace)}/events`;
+      await call('event', `${event.serviceNamespace}/${event.serviceName}`, 'POST', path, { body });
+    },
+    watch: (handlers) =>
+      statusWatch(
+        kubeApi(http, { requestTimeoutMs }),
+        {
+          path: collection,
+          labelSelector: LABEL_SERVICE_NAME,
+          timeoutSeconds: options.watchTimeoutSeconds ?? 300,
+        },
+        handlers,
+      ),
+    async probe(): Promise<void> {
+      await call('probe', '', 'GET', `${collection}?limit=1`, {
+        timeoutMs: options.probeTimeoutMs ?? 20_000,
+      });
+    },
+  };
 }

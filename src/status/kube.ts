@@ -1,16 +1,6 @@
-/**
- * The status publisher on a real API server through @kubernetes/client-node (ESM-only). This is the
- * second door of src/status: the speaker and driver scripts import it; code that Jest loads imports
- * only index.ts.
- *
- * @example
- *   import { startStatusPublisher } from '../status/kube.ts';
- *   const publisher = startStatusPublisher({ kubeConfig, namespace: 'metallb-system', nodeName, pod, logger });
- *   publisher.update({ owners, interfaces, liveNodes }); // returns at once; writes follow in the background
- *   await publisher.close();
- */
-import type { KubeConfig } from '@kubernetes/client-node';
+/** The status publisher on a real API server: the StatusApi over src/kubehttp, with the system clock. */
 import type winston from 'winston';
+import type { KubeHttp } from '../kubehttp/index.ts';
 import { systemClock } from './clock.ts';
 import { kubeStatusApi } from './kube-api.ts';
 import { createStatusPublisher, type StatusPublisher } from './publisher.ts';
@@ -18,7 +8,8 @@ import type { StatusTunables } from './options.ts';
 import type { Clock } from './types.ts';
 
 export interface StartStatusPublisherOptions extends StatusTunables {
-  readonly kubeConfig: KubeConfig;
+  /** The process's API client (its connection pool is shared with the informers). */
+  readonly http: KubeHttp;
   /** The speaker's namespace, where its ServiceL2Status objects live. */
   readonly namespace: string;
   readonly nodeName: string;
@@ -33,10 +24,7 @@ export interface StartStatusPublisherOptions extends StatusTunables {
 }
 
 export function startStatusPublisher(options: StartStatusPublisherOptions): StatusPublisher {
-  const { kubeConfig, namespace, logger, requestTimeoutMs, probeTimeoutMs, clock, random, ...rest } = options;
-  const api = kubeStatusApi({ kubeConfig, namespace, requestTimeoutMs, probeTimeoutMs });
+  const { http, namespace, logger, requestTimeoutMs, probeTimeoutMs, clock, random, ...rest } = options;
+  const api = kubeStatusApi({ http, namespace, requestTimeoutMs, probeTimeoutMs });
   return createStatusPublisher(rest, { api, clock: clock ?? systemClock, logger, random });
 }
-
-export { kubeStatusApi, type KubeStatusApiOptions } from './kube-api.ts';
-export type { StatusDesired, StatusPublisher, StatusStats, StatusTunables } from './index.ts';

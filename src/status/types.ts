@@ -111,7 +111,7 @@ export interface StatusWatch {
 
 /**
  * The API server as the publisher needs it, for ServiceL2Status objects in one namespace. Every
- * rejection is a StatusApiError. Implemented with @kubernetes/client-node in kube-api.ts, and by a
+ * rejection is a StatusApiError. Implemented over src/kubehttp in kube-api.ts, and by a
  * fake in the unit tests.
  */
 export interface StatusApi {

@@ -1,7 +1,7 @@
 /**
  * The API server unreachable for 60 s (SIGSTOP: connections hang, the worst case) while ownership moves:
  * each publisher (its own process) sends at most 12 requests in that minute, counted by the publisher
- * and independently from undici's diagnostics channel, and status converges within 5 s of SIGCONT.
+ * and independently from node:http's diagnostics channel, and status converges within 5 s of SIGCONT.
  */
 import { PublisherDriver, useStatusServer, waitConverged, type DriverStats } from './drivers/harness.ts';
 

@@ -1,6 +1,6 @@
 /**
- * Jest side of the status drivers: spawns test/k8s/drivers/status-publishers.ts under Node 24 (which
- * loads @kubernetes/client-node natively) and talks to it one JSON line at a time; reads the
+ * Jest side of the status drivers: spawns test/k8s/drivers/status-publishers.ts under Node 24 (its
+ * publishers are processes apart from the test, as speakers are) and talks to it one JSON line at a time; reads the
  * ServiceL2Status objects straight from the API server to check what the publishers made.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';

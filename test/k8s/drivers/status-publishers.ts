@@ -1,8 +1,9 @@
 /**
- * Driver (run by node_modules/.bin/node, not Jest: it loads @kubernetes/client-node): runs one status
- * publisher per node given, each with its own KubeConfig, and obeys JSON commands on stdin, one per
- * line, answering each with one JSON line on stdout. Requests are also counted independently of the
- * publishers, from undici's diagnostics channel (every HTTP request this process sends).
+ * Driver (run by node_modules/.bin/node in a process of its own, as speakers are): runs one status
+ * publisher per node given, each with its own API client (connection pool), and obeys JSON commands on
+ * stdin, one per line, answering each with one JSON line on stdout. Requests are also counted
+ * independently of the publishers, from node:http's diagnostics channel (every request this process
+ * starts).
  *
  *   argv[2]: {"kubeconfig": "...", "namespace": "metallb-system",
  *             "nodes": [{"name": "node-a", "pod": {"name": "speaker-a", "uid": "..."}}], "tunables": {...}}
@@ -11,10 +12,14 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { createInterface } from 'node:readline';
-import { KubeConfig } from '@kubernetes/client-node';
 import winston from 'winston';
-import { startStatusPublisher } from '../../../src/status/kube.ts';
-import type { StatusDesired, StatusPublisher, StatusTunables } from '../../../src/status/index.ts';
+import { kubeHttp, loadKubeTarget } from '../../../src/kubehttp/index.ts';
+import {
+  startStatusPublisher,
+  type StatusDesired,
+  type StatusPublisher,
+  type StatusTunables,
+} from '../../../src/status/index.ts';
 
 interface DriverConfig {
   kubeconfig: string;
@@ -36,7 +41,7 @@ const config = JSON.parse(process.argv[2] ?? '{}') as DriverConfig;
 
 let httpRequests = 0;
 const requestTimes: number[] = [];
-subscribe('undici:request:create', () => {
+subscribe('http.client.request.start', () => {
   httpRequests++;
   requestTimes.push(Date.now());
 });
@@ -49,13 +54,11 @@ const logger = winston.createLogger({
 
 const publishers = new Map<string, StatusPublisher>();
 for (const node of config.nodes) {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(config.kubeconfig);
   const { requestTimeoutMs, ...tunables } = config.tunables ?? {};
   publishers.set(
     node.name,
     startStatusPublisher({
-      kubeConfig,
+      http: kubeHttp(loadKubeTarget(config.kubeconfig)),
       namespace: config.namespace,
       nodeName: node.name,
       pod: node.pod,

@@ -8,17 +8,18 @@ import {
   StatusOptionError,
   toStatusApiError,
 } from '../../../src/status/index.ts';
+import { KubeApiError } from '../../../src/kubehttp/index.ts';
 
 describe('toStatusApiError: every client failure by kind', () => {
-  const apiException = (code: number, body: unknown, headers: Record<string, string> = {}) =>
-    Object.assign(new Error(`HTTP-Code: ${code}`), { code, body, headers });
+  const answer = (status: number, message = '', retryAfter?: string) =>
+    new KubeApiError('PATCH', '/apis/x', status, message, undefined, retryAfter);
 
-  test('HTTP answers of client-node (ApiException) by status, with the Status message', () => {
-    const body = JSON.stringify({
-      kind: 'Status',
-      message: 'status.node: Invalid value: "string": Value is immutable',
-    });
-    const invalid = toStatusApiError(apiException(422, body), 'patchStatus', 'l2-x');
+  test('HTTP answers by status, with the Status message and Retry-After', () => {
+    const invalid = toStatusApiError(
+      answer(422, 'status.node: Invalid value: "string": Value is immutable'),
+      'patchStatus',
+      'l2-x',
+    );
     expect(invalid).toMatchObject({
       kind: 'invalid',
       httpStatus: 422,
@@ -26,25 +27,18 @@ describe('toStatusApiError: every client failure by kind', () => {
       target: 'l2-x',
     });
     expect(invalid.message).toContain('Value is immutable');
-    expect(toStatusApiError(apiException(409, {}), 'create', 'n').kind).toBe('alreadyExists');
-    expect(toStatusApiError(apiException(409, {}), 'delete', 'n').kind).toBe('conflict');
-    expect(toStatusApiError(apiException(404, {}), 'delete', 'n').kind).toBe('notFound');
-    expect(toStatusApiError(apiException(403, {}), 'create', 'n').kind).toBe('forbidden');
-    expect(toStatusApiError(apiException(503, {}), 'create', 'n').kind).toBe('serverError');
-    const throttled = toStatusApiError(apiException(429, {}, { 'retry-after': '7' }), 'create', 'n');
+    expect(toStatusApiError(answer(409), 'create', 'n').kind).toBe('alreadyExists');
+    expect(toStatusApiError(answer(409), 'delete', 'n').kind).toBe('conflict');
+    expect(toStatusApiError(answer(404), 'delete', 'n').kind).toBe('notFound');
+    expect(toStatusApiError(answer(403), 'create', 'n').kind).toBe('forbidden');
+    expect(toStatusApiError(answer(503), 'create', 'n').kind).toBe('serverError');
+    expect(toStatusApiError(answer(410), 'watch', '').kind).toBe('other');
+    const throttled = toStatusApiError(answer(429, 'slow down', '7'), 'create', 'n');
     expect(throttled).toMatchObject({ kind: 'throttled', retryAfterMs: 7_000 });
   });
 
-  test('the watch’s status code, timeouts and connection errors; a bug is not a down server', () => {
-    expect(toStatusApiError(Object.assign(new Error('Gone'), { statusCode: 410 }), 'watch', '').kind).toBe(
-      'other',
-    );
-    expect(toStatusApiError(new DOMException('timed out', 'TimeoutError'), 'create', 'n').kind).toBe(
-      'unavailable',
-    );
-    const refused = new TypeError('fetch failed', {
-      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
-    });
+  test('no answer (refused, timed out) is unavailable; a bug is not a down server', () => {
+    const refused = new KubeApiError('POST', '/apis/x', undefined, 'ECONNREFUSED');
     const error = toStatusApiError(refused, 'create', 'n');
     expect(error).toMatchObject({ kind: 'unavailable', httpStatus: undefined });
     expect(error.message).toContain('ECONNREFUSED');
