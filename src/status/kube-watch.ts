@@ -20,7 +20,12 @@ export interface StatusWatchTarget {
   readonly timeoutSeconds: number;
 }
 
-export function statusWatch(api: KubeApi, target: StatusWatchTarget, handlers: WatchHandlers): StatusWatch {
+export function statusWatch(
+  api: KubeApi,
+  target: StatusWatchTarget,
+  handlers: WatchHandlers,
+  now: () => number = Date.now,
+): StatusWatch {
   const { path, labelSelector } = target;
   // Bumped by start and stop: callbacks of an older list or watch are ignored.
   let generation = 0;
@@ -77,11 +82,11 @@ export function statusWatch(api: KubeApi, target: StatusWatchTarget, handlers: W
       if (type === 'ADDED' || type === 'MODIFIED') handlers.onUpsert(fromRaw(raw as RawStatusObject));
       else if (type === 'DELETED') handlers.onDelete(fromRaw(raw as RawStatusObject));
     };
-    const openedAt = Date.now();
+    const openedAt = now();
     const onDone = (err: Error | undefined): void => {
       if (own !== generation) return;
       // A server (or proxy) that ends every watch at once must not be asked again in a tight loop.
-      if (err === undefined && Date.now() - openedAt < MIN_WATCH_MS)
+      if (err === undefined && now() - openedAt < MIN_WATCH_MS)
         failed(new KubeApiError('WATCH', path, 200, `ended after less than ${MIN_WATCH_MS} ms`), own);
       else if (err === undefined) watchFrom(resourceVersion, own);
       else if (err instanceof KubeApiError && err.expired) relist(own);
