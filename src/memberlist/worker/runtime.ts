@@ -3,6 +3,7 @@
  * events, member snapshots and replies back. The same code runs in the worker thread and, for tests,
  * in-process behind a MessageChannel.
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { addressBytes, addressKey, hostOf, SocketTransport, splitHostPort } from '../net/index.ts';
@@ -46,10 +47,7 @@ function advertiseAddress(options: RuntimeOptions): string {
 
 async function resolveSeed(seed: string, family: 4 | 6): Promise<Address> {
   const { host, port } = splitHostPort(seed, DEFAULT_PORT);
-  if (isIP(host) !== 0) return { addr: addressBytes(host), port };
-  // Loaded only for a seed given by name: the membership process spares the resolver module otherwise.
-  const { lookup } = await import('node:dns/promises');
-  const ip = (await lookup(host, { family })).address;
+  const ip = isIP(host) !== 0 ? host : (await lookup(host, { family })).address;
   return { addr: addressBytes(ip), port };
 }
 
