@@ -1,6 +1,7 @@
 /**
- * A process's memory as Linux sees it: VmRSS and VmHWM from /proc/PID/status, PSS and USS, its child processes,
- * and where its resident pages are (/proc/PID/smaps grouped by what maps them).
+ * A process's memory as Linux sees it: VmRSS and VmHWM from /proc/PID/status, PSS and USS from
+ * /proc/PID/smaps_rollup, its child processes, and where its resident pages are (/proc/PID/smaps grouped
+ * by what maps them).
  *
  * @example
  *   processMemory(pid); // { rssMb: 112.3, peakMb: 140.1, anonMb: 80.2, fileMb: 32.1 }
