@@ -12,7 +12,7 @@ import { CHILD_EXEC_ARGV, childEnv } from '../../../src/memberlist/worker/child-
 const SRC = resolve(__dirname, '../../../src');
 const ENTRY = join(SRC, 'memberlist/worker/entry.ts');
 
-/** Every module the entry can load (static, dynamic and type imports), as src-relative paths or specifiers. */
+/** Every module the entry can load (static, dynamic and type imports): src-relative paths, specifiers. */
 function importGraph(entry: string): Set<string> {
   const seen = new Set<string>();
   const visit = (file: string): void => {
