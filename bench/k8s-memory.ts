@@ -12,7 +12,9 @@
  *
  * Prints, per size: time to /readyz and to every IP answered, ServiceL2Status objects written; the
  * speaker's RSS at rest (median of the last 10 s, before any HTTP request) and its peak; its heap from
- * /status; its membership process's RSS; where its resident pages are (/proc/PID/smaps). Writes
+ * /status; its membership process's RSS; both processes' RSS, PSS and USS at rest, and their sums (the
+ * node executable's pages are in both RSS; speaker RSS + membership USS is about what the pair holds);
+ * where the speaker's resident pages are (/proc/PID/smaps). Writes
  * bench/results/k8s-memory.json. --heap-snapshot DIR: the speaker also writes a heap snapshot into DIR
  * at the end (SIGUSR2), after every reading.
  */
@@ -107,6 +109,16 @@ console.log(
   ),
 );
 for (const r of runs) {
+  console.log(`\nspeaker and membership process at rest, ${r.run.services} services; MB\n`);
+  console.log(
+    renderTable(
+      ['process', 'rss', 'pss', 'uss (private)'],
+      r.footprint.map((f) => [f.process, f.rssMb, f.pssMb, f.ussMb]),
+    ),
+  );
+  const [speaker, membership] = r.footprint;
+  if (speaker !== undefined && membership !== undefined)
+    console.log(`speaker rss + membership uss: ${(speaker.rssMb + membership.ussMb).toFixed(1)} MB`);
   console.log(`\nresident pages of the speaker at rest, ${r.run.services} services (smaps)\n`);
   console.log(
     renderTable(

@@ -22,9 +22,12 @@ import {
 import {
   childPids,
   commandLine,
+  footprintOf,
   processMemory,
+  proportionalMemory,
   residentBy,
   startEnv,
+  type Footprint,
   type ResidentKind,
 } from './proc-memory.ts';
 
@@ -61,8 +64,16 @@ export interface K8sSpeakerMemory {
   readonly peakRssMb: number;
   readonly restAnonMb: number;
   readonly restFileMb: number;
-  /** Each child process at the end: command, RSS at rest, peak. */
-  readonly children: readonly { command: string; rssMb: number; peakMb: number }[];
+  /** Each child process at the end: command, RSS at rest, peak, PSS and USS. */
+  readonly children: readonly {
+    command: string;
+    rssMb: number;
+    peakMb: number;
+    pssMb: number;
+    ussMb: number;
+  }[];
+  /** The speaker and its membership process at rest, RSS, PSS and USS read together, and their sums. */
+  readonly footprint: readonly Footprint[];
   /** L2SPEAKER_CODE as bin/l2speaker.js set it for its children: 'dist' or 'src' (none: no child). */
   readonly codeTree: string | undefined;
   /** Where the speaker's resident pages are, at rest. */
@@ -184,7 +195,9 @@ export async function measureK8sSpeaker(run: K8sMemoryRun): Promise<K8sSpeakerMe
         command: commandLine(child),
         code: startEnv(child, 'L2SPEAKER_CODE'),
         ...processMemory(child),
+        ...proportionalMemory(child),
       }));
+      const footprint = footprintOf({ ...atRest, ...proportionalMemory(pid) }, children);
       const end = await statusSnapshot(node);
       const after = processMemory(pid);
       const announcements = await announcementsSent(node);
@@ -204,7 +217,14 @@ export async function measureK8sSpeaker(run: K8sMemoryRun): Promise<K8sSpeakerMe
         peakRssMb: atRest.peakMb,
         restAnonMb: atRest.anonMb,
         restFileMb: atRest.fileMb,
-        children: children.map((c) => ({ command: c.command, rssMb: c.rssMb, peakMb: c.peakMb })),
+        children: children.map(({ command, rssMb, peakMb, pssMb, ussMb }) => ({
+          command,
+          rssMb,
+          peakMb,
+          pssMb,
+          ussMb,
+        })),
+        footprint,
         codeTree: children[0]?.code,
         residentByKind: resident.kinds,
         largestAnon: resident.largestAnon,

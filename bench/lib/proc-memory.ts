@@ -1,9 +1,11 @@
 /**
- * A process's memory as Linux sees it: VmRSS and VmHWM from /proc/PID/status, its child processes, and
- * where its resident pages are (/proc/PID/smaps grouped by what maps them).
+ * A process's memory as Linux sees it: VmRSS and VmHWM from /proc/PID/status, PSS and USS from
+ * /proc/PID/smaps_rollup, its child processes, and where its resident pages are (/proc/PID/smaps grouped
+ * by what maps them).
  *
  * @example
  *   processMemory(pid); // { rssMb: 112.3, peakMb: 140.1, anonMb: 80.2, fileMb: 32.1 }
+ *   proportionalMemory(pid); // { pssMb: 92.4, ussMb: 88.0 }: shared pages counted in part, or not at all
  *   childPids(pid); // [4242]: the membership process
  *   residentBy(pid); // [{ kind: 'anon 256 kB (V8 pages)', mappings: 90, sizeMb: 22.5, rssMb: 21.9 }, …]
  */
@@ -24,6 +26,48 @@ export function processMemory(pid: number): ProcessMemory {
   const mb = (field: string): number =>
     Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) / MB;
   return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM'), anonMb: mb('RssAnon'), fileMb: mb('RssFile') };
+}
+
+export interface ProportionalMemory {
+  /** PSS: each resident page divided by the number of processes that map it. */
+  readonly pssMb: number;
+  /** USS: the pages no other process maps (Private_Clean + Private_Dirty). */
+  readonly ussMb: number;
+}
+
+/**
+ * PSS and USS from /proc/PID/smaps_rollup, MB. The speaker and its membership process run the same node
+ * executable, whose resident pages each one's RSS counts in full; PSS also shares them with any other node
+ * process on the machine, so speaker RSS + membership USS is about what the pair holds alone (a Pod).
+ */
+export function proportionalMemory(pid: number): ProportionalMemory {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+  return { pssMb: kb('Pss') / MB, ussMb: (kb('Private_Clean') + kb('Private_Dirty')) / MB };
+}
+
+export interface Footprint extends ProportionalMemory {
+  readonly process: 'speaker' | 'membership' | 'sum';
+  readonly rssMb: number;
+}
+
+type Reading = Omit<Footprint, 'process'>;
+
+/** The speaker's row, its children's added up (the membership process), and the sum of both. */
+export function footprintOf(speaker: Reading, children: readonly Reading[]): Footprint[] {
+  const add = (rows: readonly Reading[]): Reading => ({
+    rssMb: rows.reduce((sum, row) => sum + row.rssMb, 0),
+    pssMb: rows.reduce((sum, row) => sum + row.pssMb, 0),
+    ussMb: rows.reduce((sum, row) => sum + row.ussMb, 0),
+  });
+  const membership = add(children);
+  const own = { rssMb: speaker.rssMb, pssMb: speaker.pssMb, ussMb: speaker.ussMb };
+  return [
+    { process: 'speaker', ...own },
+    { process: 'membership', ...membership },
+    { process: 'sum', ...add([own, membership]) },
+  ];
 }
 
 /** The direct children of `pid` (every thread's children file), empty once it is gone. */

@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { fork } from 'node:child_process';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { MAX_META_BYTES } from '../swim/index.ts';
+import { CHILD_EXEC_ARGV, childEnv } from './child-options.ts';
 import { findWorkerEntry } from './entry-path.ts';
 import { MembershipOptionError, MembershipWorkerError } from './errors.ts';
 import { RuntimeHandle, type DebugListener, type ListenerErrorHandler, type Membership } from './handle.ts';
@@ -154,6 +155,8 @@ function processHandle(entry: string, hooks: Hooks): RuntimeHandle {
   const child = fork(entry, [], {
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: [...CHILD_EXEC_ARGV],
+    env: childEnv(process.env),
   });
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
