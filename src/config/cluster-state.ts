@@ -13,10 +13,9 @@ import {
   optionalString,
   rejectUnknownKeys,
   requiredString,
-  stringMap,
 } from './fields.ts';
 import type { RawObject, ReadContext } from './fields.ts';
-import { objectMeta } from './resources.ts';
+import { objectLabels, objectMeta } from './resources.ts';
 import type { Endpoint, EndpointSlice, Node } from './types.ts';
 
 /** The label linking an EndpointSlice to its Service. */
@@ -43,7 +42,7 @@ export function node(ctx: ReadContext, obj: RawObject): Node {
     kind: 'Node',
     metadata: {
       name: requiredString(ctx, metadata, 'metadata', 'name'),
-      labels: stringMap(ctx, metadata, 'metadata', 'labels'),
+      labels: objectLabels(ctx, metadata),
     },
     status: { networkUnavailable: networkUnavailable(ctx, obj) },
   };
@@ -64,13 +63,13 @@ function endpoint(ctx: ReadContext, value: unknown, path: string): Endpoint {
 }
 
 export function endpointSlice(ctx: ReadContext, obj: RawObject): EndpointSlice {
-  const metadata = objectMeta(ctx, obj);
-  const serviceName = metadata.labels[SERVICE_NAME_LABEL];
+  const { name, namespace, labels } = objectMeta(ctx, obj);
+  const serviceName = labels[SERVICE_NAME_LABEL];
   if (serviceName === undefined || serviceName === '')
     fail(ctx, `metadata.labels["${SERVICE_NAME_LABEL}"]`, 'is required (the Service this slice belongs to)');
   return {
     kind: 'EndpointSlice',
-    metadata,
+    metadata: { name, namespace },
     serviceName,
     endpoints: arrayField(ctx, obj, '', 'endpoints').map((item, i) => endpoint(ctx, item, `endpoints[${i}]`)),
   };

@@ -29,12 +29,21 @@ export const supportedKinds = {
 
 export type SupportedKind = keyof typeof supportedKinds;
 
+/** The labels of every object that has none: one frozen object rather than one each. */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The labels of an object, validated; NO_LABELS when there are none. */
+export function objectLabels(ctx: ReadContext, metadata: RawObject): Readonly<Record<string, string>> {
+  const labels = stringMap(ctx, metadata, 'metadata', 'labels');
+  return Object.keys(labels).length === 0 ? NO_LABELS : labels;
+}
+
 export function objectMeta(ctx: ReadContext, obj: RawObject): ObjectMeta {
   const metadata = objectField(ctx, obj, '', 'metadata');
   return {
     name: requiredString(ctx, metadata, 'metadata', 'name'),
     namespace: optionalString(ctx, metadata, 'metadata', 'namespace') ?? 'default',
-    labels: stringMap(ctx, metadata, 'metadata', 'labels'),
+    labels: objectLabels(ctx, metadata),
   };
 }
 
@@ -117,16 +126,25 @@ function ingressIPs(ctx: ReadContext, obj: RawObject): readonly string[] {
     if (ip === undefined) return;
     const canonical = canonicalIp(ip);
     if (canonical === undefined) fail(ctx, fieldPath(path, 'ip'), 'is not an IP address', { value: ip });
-    if (!ips.includes(canonical)) ips.push(canonical);
+    // The text as read when it is canonical already: the one ipaddr.js builds is a rope of pieces.
+    if (!ips.includes(canonical)) ips.push(canonical === ip ? ip : canonical);
   });
-  return ips;
+  // A copy holds exactly its elements; the array pushed to has room for 17.
+  return ips.slice();
 }
 
 /** MetalLB's IP-sharing annotations, the current name first. */
 const sharingAnnotations = ['metallb.io/allow-shared-ip', 'metallb.universe.tf/allow-shared-ip'];
 
+/**
+ * The Service types Kubernetes defines: a type read is replaced by its constant, so 10,000 Services share
+ * one 'LoadBalancer' (JSON.parse gives each its own copy of a string that long).
+ */
+const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
 export function service(ctx: ReadContext, obj: RawObject): Service {
   const metadata = objectMeta(ctx, obj);
+  // Every annotation is checked, only the sharing key is kept.
   const annotations = stringMap(ctx, objectField(ctx, obj, '', 'metadata'), 'metadata', 'annotations');
   // A Service has many fields the speaker does not read (ports, selector...): they are allowed.
   const spec = objectField(ctx, obj, '', 'spec');
@@ -134,12 +152,13 @@ export function service(ctx: ReadContext, obj: RawObject): Service {
   if (policy !== 'Cluster' && policy !== 'Local') {
     fail(ctx, 'spec.externalTrafficPolicy', 'is not Cluster or Local', { value: policy });
   }
+  const type = optionalString(ctx, spec, 'spec', 'type') ?? 'ClusterIP';
   return {
     kind: 'Service',
-    metadata: { ...metadata, annotations },
+    metadata,
     spec: {
-      type: optionalString(ctx, spec, 'spec', 'type') ?? 'ClusterIP',
-      externalTrafficPolicy: policy,
+      type: serviceTypes.find((known) => known === type) ?? type,
+      externalTrafficPolicy: policy === 'Local' ? 'Local' : 'Cluster',
       loadBalancerClass: optionalString(ctx, spec, 'spec', 'loadBalancerClass'),
     },
     status: { ingressIPs: ingressIPs(ctx, obj) },

@@ -77,9 +77,13 @@ export interface L2Advertisement {
 
 export type ExternalTrafficPolicy = 'Cluster' | 'Local';
 
+/**
+ * A core/v1 Service. Of its annotations only the IP-sharing key is kept (sharingKey): a cluster's
+ * annotations (kubectl's last-applied-configuration among them) can be kilobytes per Service.
+ */
 export interface Service {
   readonly kind: 'Service';
-  readonly metadata: ObjectMeta & { readonly annotations: Labels };
+  readonly metadata: ObjectMeta;
   readonly spec: {
     /** Only 'LoadBalancer' services are announced; others are kept but skipped. */
     readonly type: string;
@@ -119,10 +123,13 @@ export interface Endpoint {
   readonly terminating: boolean;
 }
 
-/** A discovery.k8s.io/v1 EndpointSlice, reduced to what eligibility reads. */
+/**
+ * A discovery.k8s.io/v1 EndpointSlice, reduced to what eligibility reads: of its labels (Kubernetes
+ * copies the Service's onto its slices) only the Service's name is kept, as serviceName.
+ */
 export interface EndpointSlice {
   readonly kind: 'EndpointSlice';
-  readonly metadata: ObjectMeta;
+  readonly metadata: { readonly name: string; readonly namespace: string };
   /** The label `kubernetes.io/service-name`: the service in the slice's namespace it belongs to. */
   readonly serviceName: string;
   readonly endpoints: readonly Endpoint[];

@@ -9,13 +9,28 @@ import type { RawObject } from './api.ts';
 export type Converter<T> = (object: RawObject) => T | undefined;
 
 interface Entry<T> {
-  readonly resourceVersion: string | undefined;
+  readonly version: Version | undefined;
   readonly value: T | undefined;
 }
 
-/** "namespace/name" ("/name" for cluster-scoped objects): the sort order of the model's lists. */
+/** A resourceVersion as kept: a number when it is an integer written plainly, so no string per object. */
+type Version = string | number;
+
+/** Two versions are the same text exactly when their Versions are equal. */
+function versionOf(object: RawObject): Version | undefined {
+  const text = object.metadata?.resourceVersion;
+  if (text === undefined) return undefined;
+  const number = Number(text);
+  return Number.isSafeInteger(number) && String(number) === text ? number : text;
+}
+
+/**
+ * "namespace/name" ("/name" for cluster-scoped objects): the sort order of the model's lists. Joined,
+ * not concatenated: a key is kept for each object, and a concatenation of 13 characters or more is a
+ * rope that hashing flattens into a second string.
+ */
 export function objectKey(object: RawObject): string {
-  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+  return [object.metadata?.namespace ?? '', object.metadata?.name ?? ''].join('/');
 }
 
 function insertionPoint(sorted: readonly string[], key: string): number {
@@ -47,14 +62,9 @@ export class KindStore<T> {
   }
 
   #entryFor(object: RawObject, previous: Entry<T> | undefined): Entry<T> {
-    const resourceVersion = object.metadata?.resourceVersion;
-    if (
-      previous !== undefined &&
-      resourceVersion !== undefined &&
-      previous.resourceVersion === resourceVersion
-    )
-      return previous;
-    return { resourceVersion, value: this.#convert(object) };
+    const version = versionOf(object);
+    if (previous !== undefined && version !== undefined && previous.version === version) return previous;
+    return { version, value: this.#convert(object) };
   }
 
   /** Added or modified; true when the kept value changed. */

@@ -102,7 +102,7 @@ describe('EndpointSlice documents', () => {
     expect(parse(slice).endpointSlices).toEqual([
       {
         kind: 'EndpointSlice',
-        metadata: { name: 'web-abc12', namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } },
+        metadata: { name: 'web-abc12', namespace: 'shop' },
         serviceName: 'web',
         endpoints: [
           { nodeName: 'node-a', ready: true, serving: true, terminating: false },

@@ -82,12 +82,9 @@ describe('parseConfig', () => {
     expect(ad?.spec.nodeSelectors).toEqual([{ matchLabels: { zone: 'a' }, matchExpressions: [] }]);
     expect(ad?.spec.serviceSelectors).toEqual([]);
     const svc = model.services[0];
-    expect(svc?.metadata).toEqual({
-      name: 'web',
-      namespace: 'default',
-      labels: {},
-      annotations: { note: 'x' },
-    });
+    // Annotations other than the sharing key are checked, not kept.
+    expect(svc?.metadata).toEqual({ name: 'web', namespace: 'default', labels: {} });
+    expect(svc?.sharingKey).toBeUndefined();
     expect(svc?.spec).toEqual({
       type: 'LoadBalancer',
       externalTrafficPolicy: 'Cluster',
@@ -182,6 +179,12 @@ describe('parseConfig', () => {
     );
     const sameNameOtherKind = advertisement.replace('l2-a', 'pool-a');
     expect(parseConfig(`${pool}---\n${sameNameOtherKind}`, 'c.yaml').advertisements).toHaveLength(1);
+  });
+
+  it('refuses an annotation that is not a string, though it keeps none', () => {
+    const err = errorOf(service.replace('note: x', 'note: 1'));
+    expect(err.field).toBe('metadata.annotations.note');
+    expect(err.problem).toBe('is not a string (quote it)');
   });
 
   it('refuses an ingress IP that is not an IP', () => {

@@ -43,6 +43,17 @@ describe('modelConverter', () => {
 });
 
 describe('KindStore', () => {
+  test('a resourceVersion that reads as the same number in another text is another version', () => {
+    const { store } = serviceStore();
+    store.upsert(service('a', '5'));
+    const first = store.values()[0];
+    expect(store.upsert(service('a', '5'))).toBe(false);
+    expect(store.upsert(service('a', '05', '192.0.2.11'))).toBe(true);
+    expect(store.values()[0]).not.toBe(first);
+    expect(store.upsert(service('a', 'x7', '192.0.2.12'))).toBe(true);
+    expect(store.upsert(service('a', 'x7'))).toBe(false);
+  });
+
   test('values are sorted by namespace/name and keep their identity while the resourceVersion stays', () => {
     const { store } = serviceStore();
     expect(store.upsert(service('b', '1'))).toBe(true);

@@ -40,3 +40,22 @@ test('services by node follow the watch and the overlay of our own writes', () =
   observed.replaceAll([]);
   expect(observed.servicesOffNodes(new Set())).toEqual(new Set());
 });
+
+test("a service's objects are found by label, however many there are", () => {
+  const observed = new ObservedObjects(30_000);
+  const a = object('web', 'node-a');
+  const b = object('web', 'node-b');
+  const c = object('web', 'node-c');
+  observed.replaceAll([a, b]);
+  expect(observed.ofService('default/web')).toEqual([a, b]);
+  observed.wrote(c.name, c.uid, c, 0);
+  expect(observed.ofService('default/web')).toEqual([a, b, c]);
+  observed.remove(a);
+  observed.wrote(b.name, b.uid, undefined, 0);
+  expect(observed.ofService('default/web')).toEqual([c]);
+  expect(observed.services()).toEqual(new Set(['default/web']));
+  observed.wrote(c.name, c.uid, undefined, 0);
+  expect(observed.ofService('default/web')).toEqual([]);
+  expect(observed.services()).toEqual(new Set());
+  expect(observed.size).toBe(0);
+});
