@@ -65,20 +65,26 @@ export interface Metrics extends OwnershipMetrics {
 /**
  * Turns absolute counts into counter increments, so Prometheus counters only ever increase. A
  * count below the last one seen means the source restarted (e.g. a socket was reopened): its whole
- * value is then new.
+ * value is then new. `keyOf` names a series compactly (the per-IP feeds see 10,000 of them); a series
+ * that has only ever counted 0 is not remembered.
  */
 function absoluteFeeder<T extends string>(
   counter: Counter<T>,
+  keyOf: (labels: Record<T, string>) => string,
 ): (labels: Record<T, string>, count: number) => void {
   const last = new Map<string, number>();
   return (labels, count) => {
-    const key = JSON.stringify(Object.entries(labels).sort());
-    const previous = last.get(key) ?? 0;
-    const delta = count >= previous ? count - previous : count;
+    const key = keyOf(labels);
+    const previous = last.get(key);
+    if (previous === undefined && count === 0) return;
+    const delta = count >= (previous ?? 0) ? count - (previous ?? 0) : count;
     last.set(key, count);
     if (delta > 0) counter.inc(labels, delta);
   };
 }
+
+const byIp = (labels: Record<'ip', string>): string => labels.ip;
+const byAllLabels = (labels: Record<string, string>): string => Object.values(labels).join('\n');
 
 /** Creates and registers the metrics on `registry` (a fresh one by default). */
 export function createMetrics(registry: Registry = new Registry()): Metrics {
@@ -146,11 +152,11 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     help: 'Services waiting for a ServiceL2Status write',
     registers,
   });
-  const feedStatusWrites = absoluteFeeder(statusWritesTotal);
+  const feedStatusWrites = absoluteFeeder(statusWritesTotal, byAllLabels);
 
-  const feedFrames = absoluteFeeder(framesTotal);
-  const feedRequests = absoluteFeeder(layer2RequestsReceived);
-  const feedResponses = absoluteFeeder(layer2ResponsesSent);
+  const feedFrames = absoluteFeeder(framesTotal, byAllLabels);
+  const feedRequests = absoluteFeeder(layer2RequestsReceived, byIp);
+  const feedResponses = absoluteFeeder(layer2ResponsesSent, byIp);
 
   return {
     ...createOwnershipMetrics(registry),
