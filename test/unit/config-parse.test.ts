@@ -267,6 +267,21 @@ describe('canonicalIp', () => {
     ['192.0.2.256', undefined],
     ['0x7f.0.0.1', undefined],
     ['fe80::1%eth0', undefined],
+    ['192.0.2.01', undefined],
+    ['::', '::'],
+    ['::ffff:0:0', '0.0.0.0'],
+    // IPv4-compatible (deprecated) is not IPv4-mapped: it stays IPv6, as in Go.
+    ['::192.0.2.1', '::c000:201'],
+    ['2001:db8::192.0.2.1', '2001:db8::c000:201'],
+    ['2001:0DB8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'],
+    // Runs of equal length: one inside the address wins over one at either end, else the first.
+    ['0:0:1:0:0:2:3:4', '0:0:1::2:3:4'],
+    ['1:0:0:2:3:4:0:0', '1::2:3:4:0:0'],
+    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4'],
+    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
+    // Refused as Go refuses them: a group of five digits, '::' standing for no group.
+    ['00001::1', undefined],
+    ['1:2:3:4::5:6:7:8', undefined],
   ])('%s -> %s', (text, canonical) => {
     expect(canonicalIp(text)).toBe(canonical);
   });
