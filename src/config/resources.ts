@@ -136,7 +136,7 @@ export function service(ctx: ReadContext, obj: RawObject): Service {
   }
   return {
     kind: 'Service',
-    metadata: { ...metadata, annotations },
+    metadata: { name: metadata.name, namespace: metadata.namespace, labels: metadata.labels, annotations },
     spec: {
       type: optionalString(ctx, spec, 'spec', 'type') ?? 'ClusterIP',
       externalTrafficPolicy: policy,

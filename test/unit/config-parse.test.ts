@@ -103,6 +103,16 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(model.services[0]?.status.ingressIPs)).toBe(true);
   });
 
+  it('shares one empty mapping among objects without labels or annotations', () => {
+    const other = service.replace('name: web, annotations: { note: x }', 'name: api');
+    const model = parseConfig([pool, advertisement, service, other].join('---\n'), 'config.yaml');
+    const [api, web] = model.services;
+    expect(api?.metadata.annotations).toEqual({});
+    expect(api?.metadata.labels).toBe(web?.metadata.labels);
+    expect(api?.metadata.labels).toBe(model.advertisements[0]?.metadata.labels);
+    expect(web?.metadata.annotations).toEqual({ note: 'x' });
+  });
+
   it('accepts a kind: List, empty documents and an empty file', () => {
     const asItem = (doc: string) => `  - ${doc.trimEnd().replaceAll('\n', '\n    ')}\n`;
     const list = `---\napiVersion: v1\nkind: List\nitems:\n${asItem(pool)}${asItem(service)}---\n`;
