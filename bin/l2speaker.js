@@ -29,6 +29,15 @@ function codeTree() {
   return !existsSync(src) || statSync(BUILT).mtimeMs >= newestMs(src) ? 'dist' : 'src';
 }
 
+/**
+ * glibc malloc settings for the speaker (unless set), read as the process starts (bench/plan.ts
+ * --speaker-only, 10,000 services, README "Scale"). One arena: glibc gives threads that allocate at once
+ * arenas of their own (V8's helpers, libuv's pool), each keeping what is freed in it (~6 MB resident).
+ * A fixed mmap threshold: glibc raises it (up to 32 MB) each time a big block is freed, after which big
+ * blocks come from the heap and stay resident once freed (~3 MB, more after a start-up peak).
+ */
+const MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 const [command] = process.argv.slice(2);
 const inspect = command === 'status' || command === 'explain';
 if (!inspect) {
@@ -39,13 +48,10 @@ if (!inspect) {
   const flags = ['--max-semi-space-size=2', '--expose-gc'];
   const set = process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'));
   if (!set && typeof process.execve === 'function') {
-    // glibc gives threads that allocate at once arenas of their own (up to 8 per core: V8's helpers,
-    // libuv's pool) and keeps what is freed in each: with one, a speaker holding 10,000 services keeps
-    // ~7 MB less resident. glibc reads it as the process starts: it is set for the speaker alone, and
-    // taken out (below) of what its children (the membership process) inherit.
     const env = { ...process.env };
-    if (env.MALLOC_ARENA_MAX === undefined)
-      Object.assign(env, { MALLOC_ARENA_MAX: '1', L2SPEAKER_SET_MALLOC_ARENA_MAX: '1' });
+    const unset = Object.keys(MALLOC_ENV).filter((name) => env[name] === undefined);
+    for (const name of unset) env[name] = MALLOC_ENV[name];
+    if (unset.length > 0) env.L2SPEAKER_MALLOC_ENV = unset.join(',');
     process.execve(
       process.execPath,
       [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)],
@@ -53,10 +59,10 @@ if (!inspect) {
     );
   }
 }
-if (process.env.L2SPEAKER_SET_MALLOC_ARENA_MAX !== undefined) {
-  delete process.env.MALLOC_ARENA_MAX;
-  delete process.env.L2SPEAKER_SET_MALLOC_ARENA_MAX;
-}
+// glibc read them as this process started: its children (the membership process) keep their defaults.
+for (const name of process.env.L2SPEAKER_MALLOC_ENV?.split(',') ?? [])
+  Reflect.deleteProperty(process.env, name);
+delete process.env.L2SPEAKER_MALLOC_ENV;
 // The membership child process follows the same choice (src/memberlist/worker/entry-path.ts).
 const tree = codeTree();
 process.env.L2SPEAKER_CODE = tree;
