@@ -3,7 +3,7 @@
  * election modes. From the repo:
  *
  *   node_modules/.bin/node bench/plan.ts [--services 10000] [--nodes 100] [--repeat 30] [--slow-repeat 3]
- *                                        [--speaker-seconds 60] [--no-speaker]
+ *                                        [--speaker-seconds 60] [--no-speaker | --speaker-only]
  *
  * Times, in ms (median and p99 over --repeat), each mode in a child process run with the speaker's V8
  * flags (bench/lib/plan-timing.ts): the pure plan() (the reference, --slow-repeat times), the
@@ -15,7 +15,9 @@
  * --max-semi-space-size=2 (child processes run with --expose-gc). Then a real
  * bin/l2speaker.js holding the services as IPv6 VIPs on eth0 of a lab host (needs root; --no-speaker
  * skips it): RSS once its announcements are out and it settled, the peak, its heap (from /status), RSS
- * after /status answered, and SIGTERM to exit. Writes bench/results/plan.json.
+ * after /status answered, and SIGTERM to exit, with where its resident memory is at rest (/proc/PID/smaps
+ * by kind of mapping). Writes bench/results/plan.json; --speaker-only runs the speaker part alone and
+ * writes bench/results/plan-speaker.json.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     'slow-repeat': { type: 'string', default: '3' },
     'speaker-seconds': { type: 'string', default: '60' },
     'no-speaker': { type: 'boolean', default: false },
+    'speaker-only': { type: 'boolean', default: false },
     'memory-child': { type: 'string' },
   },
 });
@@ -57,6 +60,51 @@ if (values['memory-child'] !== undefined) {
   const child = values['memory-child'];
   const result = child === 'config' ? configMemory(shape, gc) : planMemory(child as ElectionMode, shape, gc);
   console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+function printSpeaker(speaker: SpeakerMemory): void {
+  console.log(`\nbin/l2speaker.js holding ${speaker.services} IPv6 VIPs on eth0 (standalone, lab host)\n`);
+  console.log(
+    renderTable(
+      [
+        'ready (ms)',
+        'answering',
+        'rss (MB)',
+        'peak rss',
+        'heap used',
+        'heap total',
+        'rss after /status',
+        'SIGTERM to exit (ms)',
+      ],
+      [
+        [
+          speaker.readyMs,
+          speaker.answering,
+          speaker.rssMb,
+          speaker.peakRssMb,
+          speaker.heapUsedMb,
+          speaker.heapTotalMb,
+          speaker.rssAfterStatusMb,
+          speaker.stopMs,
+        ],
+      ],
+    ),
+  );
+  console.log('\nits resident memory at rest, by kind of mapping (/proc/PID/smaps)\n');
+  console.log(
+    renderTable(
+      ['kind', 'mappings', 'size (MB)', 'rss (MB)'],
+      speaker.residentByKind.map((k) => [k.kind, k.mappings, k.sizeMb, k.rssMb]),
+    ),
+  );
+}
+
+const speakerSeconds = count('--speaker-seconds', values['speaker-seconds']);
+if (values['speaker-only']) {
+  const speaker = await measureSpeaker(REPO, shape.services, speakerSeconds);
+  printSpeaker(speaker);
+  console.log(`\nwrote ${writeResults('plan-speaker', { shape, speaker })}`);
   process.exit(0);
 }
 
@@ -83,8 +131,7 @@ const configParse = [[], ['--max-semi-space-size=2']].map((flags) => ({
 }));
 
 let speaker: SpeakerMemory | undefined;
-if (!values['no-speaker'])
-  speaker = await measureSpeaker(REPO, shape.services, count('--speaker-seconds', values['speaker-seconds']));
+if (!values['no-speaker']) speaker = await measureSpeaker(REPO, shape.services, speakerSeconds);
 
 const kinds = ['pure', 'cold', 'full', 'editRelist', 'relist', 'leave', 'join'] as const;
 console.log(`\nplan(): ${shape.services} services x ${shape.nodes} members, ms (median / p99)\n`);
@@ -125,34 +172,6 @@ console.log(
     ]),
   ),
 );
-if (speaker !== undefined) {
-  console.log(`\nbin/l2speaker.js holding ${speaker.services} IPv6 VIPs on eth0 (standalone, lab host)\n`);
-  console.log(
-    renderTable(
-      [
-        'ready (ms)',
-        'answering',
-        'rss (MB)',
-        'peak rss',
-        'heap used',
-        'heap total',
-        'rss after /status',
-        'SIGTERM to exit (ms)',
-      ],
-      [
-        [
-          speaker.readyMs,
-          speaker.answering,
-          speaker.rssMb,
-          speaker.peakRssMb,
-          speaker.heapUsedMb,
-          speaker.heapTotalMb,
-          speaker.rssAfterStatusMb,
-          speaker.stopMs,
-        ],
-      ],
-    ),
-  );
-}
+if (speaker !== undefined) printSpeaker(speaker);
 const file = writeResults('plan', { shape, timings, memory, configParse, speaker });
 console.log(`\nwrote ${file}`);

@@ -29,6 +29,15 @@ function codeTree() {
   return !existsSync(src) || statSync(BUILT).mtimeMs >= newestMs(src) ? 'dist' : 'src';
 }
 
+/**
+ * glibc malloc settings for the speaker (unless set), read as the process starts (bench/plan.ts
+ * --speaker-only, 10,000 services, README "Scale"). One arena: glibc gives threads that allocate at once
+ * arenas of their own (V8's helpers, libuv's pool), each keeping what is freed in it (~6 MB resident).
+ * A fixed mmap threshold: glibc raises it (up to 32 MB) each time a big block is freed, after which big
+ * blocks come from the heap and stay resident once freed (~3 MB, more after a start-up peak).
+ */
+const MALLOC_ENV = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' };
+
 const [command] = process.argv.slice(2);
 const inspect = command === 'status' || command === 'explain';
 if (!inspect) {
@@ -38,14 +47,22 @@ if (!inspect) {
   // replaces itself (same pid) with them set (bench/plan.ts, README "Scale").
   const flags = ['--max-semi-space-size=2', '--expose-gc'];
   const set = process.execArgv.some((arg) => arg.startsWith('--max-semi-space-size'));
-  if (!set && typeof process.execve === 'function')
-    process.execve(process.execPath, [
+  if (!set && typeof process.execve === 'function') {
+    const env = { ...process.env };
+    const unset = Object.keys(MALLOC_ENV).filter((name) => env[name] === undefined);
+    for (const name of unset) env[name] = MALLOC_ENV[name];
+    if (unset.length > 0) env.L2SPEAKER_MALLOC_ENV = unset.join(',');
+    process.execve(
       process.execPath,
-      ...flags,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ]);
+      [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)],
+      env,
+    );
+  }
 }
+// glibc read them as this process started: its children (the membership process) keep their defaults.
+for (const name of process.env.L2SPEAKER_MALLOC_ENV?.split(',') ?? [])
+  Reflect.deleteProperty(process.env, name);
+delete process.env.L2SPEAKER_MALLOC_ENV;
 // The membership child process follows the same choice (src/memberlist/worker/entry-path.ts).
 const tree = codeTree();
 process.env.L2SPEAKER_CODE = tree;

@@ -2,14 +2,16 @@
  * A real standalone speaker holding N services: bin/l2speaker.js in a lab host with N IPv6 VIPs on eth0
  * (each joins its solicited-node group), its memory read from /proc while it starts, answers, sends the
  * gain schedule's announcements (4 rounds at 2,000 frames/s: 20 s for 10,000) and settles; then its
- * heap from /status, and the time from SIGTERM to its exit (every address released).
+ * heap from /status, where its resident memory is at rest (smaps by kind of mapping), and the time from
+ * SIGTERM to its exit (every address released).
  */
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab, type Host } from '../../src/lab/index.ts';
 import { BenchError } from './errors.ts';
 import { scaleConfigYaml } from './plan-model.ts';
+import { processMemory, residentBy, type ResidentKind } from './proc-memory.ts';
 
 export interface SpeakerMemory {
   readonly services: number;
@@ -27,16 +29,12 @@ export interface SpeakerMemory {
   readonly rssAfterStatusMb: number;
   /** From SIGTERM to the process's exit. */
   readonly stopMs: number;
+  /** Resident memory at rest (before /status) by kind of mapping. */
+  readonly residentByKind: readonly ResidentKind[];
   readonly samples: readonly { readonly atMs: number; readonly rssMb: number }[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
 
 interface StatusReply {
   memory: { heapUsed: number; heapTotal: number };
@@ -73,19 +71,20 @@ export async function measureSpeaker(
     const samples: { atMs: number; rssMb: number }[] = [];
     while (performance.now() - started < seconds * 1000) {
       if (child.exitCode !== null) throw new BenchError('speaker', `exited ${child.exitCode}: ${output}`);
-      samples.push({ atMs: performance.now() - started, rssMb: memoryOf(pid).rss });
+      samples.push({ atMs: performance.now() - started, rssMb: processMemory(pid).rssMb });
       if (Number.isNaN(readyMs)) {
         const ready = await host.exec(['curl', '-sf', '-m', '1', `http://127.0.0.1:${port}/readyz`]);
         if (ready.code === 0) readyMs = performance.now() - started;
       }
       await sleep(500);
     }
-    const { rss } = memoryOf(pid);
+    const { rssMb } = processMemory(pid);
+    const resident = residentBy(pid);
     const reply = await status(host, port);
     const answering = reply.services
       .filter((s) => s.interfaces.length > 0)
       .reduce((sum, s) => sum + s.ips.length, 0);
-    const after = memoryOf(pid);
+    const after = processMemory(pid);
     const stopping = performance.now();
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
@@ -94,12 +93,13 @@ export async function measureSpeaker(
       services,
       readyMs,
       answering,
-      rssMb: rss,
-      peakRssMb: after.peak,
+      rssMb,
+      peakRssMb: after.peakMb,
       heapUsedMb: reply.memory.heapUsed / 2 ** 20,
       heapTotalMb: reply.memory.heapTotal / 2 ** 20,
-      rssAfterStatusMb: after.rss,
+      rssAfterStatusMb: after.rssMb,
       stopMs: performance.now() - stopping,
+      residentByKind: resident.kinds,
       samples,
     };
   } finally {

@@ -88,6 +88,9 @@ export function stringList(ctx: ReadContext, obj: RawObject, path: string, key: 
   });
 }
 
+/** The one empty mapping: most objects have no labels or annotations, and models are frozen. */
+const NO_ENTRIES: Readonly<Record<string, string>> = Object.freeze({});
+
 /** A string-to-string mapping such as labels or annotations. */
 export function stringMap(
   ctx: ReadContext,
@@ -97,6 +100,7 @@ export function stringMap(
 ): Readonly<Record<string, string>> {
   const mapPath = fieldPath(path, key);
   const entries = Object.entries(objectField(ctx, obj, path, key));
+  if (entries.length === 0) return NO_ENTRIES;
   for (const [name, value] of entries) {
     if (typeof value !== 'string')
       fail(ctx, fieldPath(mapPath, name), 'is not a string (quote it)', { value });

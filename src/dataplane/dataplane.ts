@@ -3,10 +3,9 @@
  * addresses, announces an address when this node gains it (never on a mere resync), follows interface
  * and MAC changes, and answers conflicts with one rate-limited re-announcement.
  */
-import { isIPv6 } from 'node:net';
 import { bindingKey, desiredBindings, diffBindings, type Binding, type DesiredAddress } from './bindings.ts';
 import { announcementFrames, describeConflict, ipBytes, solicitedNodeGroup } from './frames.ts';
-import { formatIp, parseMac } from '../ether/index.ts';
+import { formatIp, IPV6_LENGTH, parseMac } from '../ether/index.ts';
 import { InterfaceSelector, sameInterfaces, type InterfaceState } from './interfaces.ts';
 import type { GroupMemberships, Responder } from '../native/index.ts';
 import type { DataplaneComponents, Timer } from './ports.ts';
@@ -159,8 +158,9 @@ export class Dataplane {
     const key = bindingKey(binding.ifname, binding.ip);
     try {
       const open = this.#openInterface(binding.ifname);
-      open.responder.addAddress(ipBytes(binding.ip));
-      if (isIPv6(binding.ip)) this.#joinSolicitedNode(open.responder, binding.ip);
+      const ip = ipBytes(binding.ip);
+      open.responder.addAddress(ip);
+      if (ip.length === IPV6_LENGTH) this.#joinSolicitedNode(open.responder, ip);
       open.bindings += 1;
       this.#applied.set(key, binding);
       this.#components.logger.info('answering', { ip: binding.ip, interface: binding.ifname });
@@ -178,9 +178,10 @@ export class Dataplane {
     this.#applied.delete(key);
     const open = this.#open.get(binding.ifname);
     if (!open) return;
-    open.responder.removeAddress(ipBytes(binding.ip));
+    const ip = ipBytes(binding.ip);
+    open.responder.removeAddress(ip);
     try {
-      if (isIPv6(binding.ip)) this.#leaveSolicitedNode(open.responder, binding.ip);
+      if (ip.length === IPV6_LENGTH) this.#leaveSolicitedNode(open.responder, ip);
     } catch (err) {
       // The address is no longer answered; a group left behind (e.g. its interface vanished) costs nothing.
       this.#components.logger.warn(`cannot leave the solicited-node group of ${binding.ip}`, err);
@@ -205,14 +206,14 @@ export class Dataplane {
     return open;
   }
 
-  #joinSolicitedNode(responder: Responder, ip: string): void {
+  #joinSolicitedNode(responder: Responder, ip: Buffer): void {
     const group = solicitedNodeGroup(ip);
     responder.addMembership(group.mac);
     this.#groups ??= this.#components.native.openGroupMemberships();
     this.#groups.join(responder.ifindex, group.address);
   }
 
-  #leaveSolicitedNode(responder: Responder, ip: string): void {
+  #leaveSolicitedNode(responder: Responder, ip: Buffer): void {
     const group = solicitedNodeGroup(ip);
     responder.dropMembership(group.mac);
     this.#groups?.leave(responder.ifindex, group.address);

@@ -24,10 +24,9 @@ import {
 
 export const ipBytes = parseIp;
 
-/** The solicited-node group of an IPv6 address, as link-layer and IP-layer multicast addresses. */
-export function solicitedNodeGroup(ip: string): { mac: Buffer; address: Buffer } {
-  const bytes = parseIp(ip);
-  return { mac: solicitedNodeMac(bytes), address: solicitedNodeIpv6(bytes) };
+/** The solicited-node group of an IPv6 address (16 bytes), as link-layer and IP-layer multicast addresses. */
+export function solicitedNodeGroup(ip6: Buffer): { mac: Buffer; address: Buffer } {
+  return { mac: solicitedNodeMac(ip6), address: solicitedNodeIpv6(ip6) };
 }
 
 /**

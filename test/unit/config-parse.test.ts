@@ -100,6 +100,14 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(model.services[0]?.status.ingressIPs)).toBe(true);
   });
 
+  it('shares one empty mapping among objects without labels', () => {
+    const other = service.replace('name: web, annotations: { note: x }', 'name: api');
+    const model = parseConfig([pool, advertisement, service, other].join('---\n'), 'config.yaml');
+    const [api, web] = model.services;
+    expect(api?.metadata.labels).toBe(web?.metadata.labels);
+    expect(api?.metadata.labels).toBe(model.advertisements[0]?.metadata.labels);
+  });
+
   it('accepts a kind: List, empty documents and an empty file', () => {
     const asItem = (doc: string) => `  - ${doc.trimEnd().replaceAll('\n', '\n    ')}\n`;
     const list = `---\napiVersion: v1\nkind: List\nitems:\n${asItem(pool)}${asItem(service)}---\n`;
@@ -270,6 +278,21 @@ describe('canonicalIp', () => {
     ['192.0.2.256', undefined],
     ['0x7f.0.0.1', undefined],
     ['fe80::1%eth0', undefined],
+    ['192.0.2.01', undefined],
+    ['::', '::'],
+    ['::ffff:0:0', '0.0.0.0'],
+    // IPv4-compatible (deprecated) is not IPv4-mapped: it stays IPv6, as in Go.
+    ['::192.0.2.1', '::c000:201'],
+    ['2001:db8::192.0.2.1', '2001:db8::c000:201'],
+    ['2001:0DB8:0000:0000:0001:0000:0000:0001', '2001:db8::1:0:0:1'],
+    // Runs of equal length: one inside the address wins over one at either end, else the first.
+    ['0:0:1:0:0:2:3:4', '0:0:1::2:3:4'],
+    ['1:0:0:2:3:4:0:0', '1::2:3:4:0:0'],
+    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4'],
+    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
+    // Refused as Go refuses them: a group of five digits, '::' standing for no group.
+    ['00001::1', undefined],
+    ['1:2:3:4::5:6:7:8', undefined],
   ])('%s -> %s', (text, canonical) => {
     expect(canonicalIp(text)).toBe(canonical);
   });

@@ -18,20 +18,23 @@ const slice = (service: string, nodes: string[]) => ({
 });
 
 test('services served by the same nodes share one Set of serving nodes', () => {
-  const model = modelFromObjects([
-    {
-      apiVersion: 'metallb.io/v1beta1',
-      kind: 'IPAddressPool',
-      metadata: { name: 'p', namespace: 'metallb-system' },
-      spec: { addresses: ['192.0.2.0/24'] },
-    },
-    service('a', '192.0.2.1'),
-    service('b', '192.0.2.2'),
-    service('c', '192.0.2.3'),
-    slice('a', ['n1', 'n2']),
-    slice('b', ['n2', 'n1']),
-    slice('c', ['n3']),
-  ]);
+  const model = modelFromObjects(
+    [
+      {
+        apiVersion: 'metallb.io/v1beta1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'p', namespace: 'metallb-system' },
+        spec: { addresses: ['192.0.2.0/24'] },
+      },
+      service('a', '192.0.2.1'),
+      service('b', '192.0.2.2'),
+      service('c', '192.0.2.3'),
+      slice('a', ['n1', 'n2']),
+      slice('b', ['n2', 'n1']),
+      slice('c', ['n3']),
+    ],
+    'test.yaml',
+  );
   const cache = new ProfileCache();
   const lookup = new PoolLookup(model.pools);
   const index = slicesByService(model);
