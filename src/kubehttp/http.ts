@@ -3,11 +3,15 @@
  * of a process reuses its connections (a handshake per request, or a pool per request as client-node 2.0
  * made, kept ~100 TLS connections open at 20 writes/s). Bodies are plain JSON text: no typed models.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { KubeApiError } from './errors.ts';
 import type { KubeTarget } from './target.ts';
+
+// The CommonJS modules: an ESM import reads every export, and node:http's lazy WebSocket exports would
+// load all of undici (~3 MB resident), unused here.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 export type KubeMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -91,7 +95,7 @@ export function kubeHttp(target: KubeTarget): KubeHttp {
     path: string,
     headers: Record<string, string>,
     onResponse: (res: IncomingMessage) => void,
-  ): http.ClientRequest => {
+  ): Http.ClientRequest => {
     const authorization = target.authorization();
     if (authorization !== undefined) headers['Authorization'] = authorization;
     return requestOf(new URL(target.server + path), { method, agent, headers }, onResponse);
@@ -102,7 +106,7 @@ export function kubeHttp(target: KubeTarget): KubeHttp {
     send(request) {
       const { method, path, timeoutMs } = request;
       return new Promise<KubeAnswer>((resolve, reject) => {
-        let req: http.ClientRequest | undefined;
+        let req: Http.ClientRequest | undefined;
         const timer = setTimeout(() => {
           req?.destroy();
           failed(`timed out after ${timeoutMs} ms`);
@@ -144,7 +148,7 @@ export function kubeHttp(target: KubeTarget): KubeHttp {
       });
     },
     stream(path, onResponse, onError) {
-      let req: http.ClientRequest;
+      let req: Http.ClientRequest;
       try {
         req = open('GET', path, { Accept: 'application/json' }, onResponse);
       } catch (err) {

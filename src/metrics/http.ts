@@ -1,8 +1,13 @@
 /** The HTTP endpoints: Prometheus metrics, health probes and a JSON status page. */
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+
+/**
+ * node:http as the CommonJS module: an ESM import of it reads every export, and its lazy WebSocket
+ * exports load all of undici (~3 MB resident) that the speaker never uses.
+ */
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** The subset of a winston logger this module uses. */
 export interface HttpLogger {
