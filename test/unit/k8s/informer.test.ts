@@ -4,52 +4,9 @@ import {
   Informer,
   KindStore,
   KubeApiError,
-  type KubeApi,
   type RawObject,
-  type WatchEventType,
 } from '../../../src/k8s/index.ts';
-
-type Listener = (type: WatchEventType, object: RawObject) => void;
-
-/** An API server in memory: pages of a list, and watches the test drives. */
-class FakeApi implements KubeApi {
-  objects: RawObject[] = [];
-  resourceVersion = '10';
-  listFailures: Error[] = [];
-  /** While set, lists wait for it. */
-  listGate: Promise<void> | undefined;
-  readonly lists: Record<string, string>[] = [];
-  readonly watches: { query: Record<string, string>; emit: Listener; done: (err?: Error) => void }[] = [];
-
-  async list(_path: string, query: Readonly<Record<string, string>>) {
-    this.lists.push({ ...query });
-    await this.listGate;
-    const failure = this.listFailures.shift();
-    if (failure !== undefined) throw failure;
-    const start = Number(query['continue'] ?? 0);
-    const limit = Number(query['limit']);
-    const end = start + limit;
-    return {
-      items: this.objects.slice(start, end),
-      resourceVersion: this.resourceVersion,
-      continueToken: end < this.objects.length ? String(end) : undefined,
-    };
-  }
-
-  async watch(
-    _path: string,
-    query: Readonly<Record<string, string>>,
-    onEvent: Listener,
-    onDone: (err: Error | undefined) => void,
-  ) {
-    this.watches.push({ query: { ...query }, emit: onEvent, done: (err) => onDone(err) });
-    return { abort: () => undefined };
-  }
-
-  async get() {
-    return undefined;
-  }
-}
+import { FakeApi } from './fake-api.ts';
 
 const node = (name: string, rv: string): RawObject => ({ metadata: { name, resourceVersion: rv } });
 const names = (store: KindStore<RawObject>) => store.values().map((o) => o.metadata?.name);

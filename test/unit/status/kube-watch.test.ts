@@ -1,49 +1,6 @@
-import { KubeApiError, type KubeApi, type RawObject, type WatchEventType } from '../../../src/k8s/index.ts';
+import { KubeApiError, type RawObject } from '../../../src/k8s/index.ts';
+import { FakeApi } from '../k8s/fake-api.ts';
 import { statusWatch, type StatusApiError, type StatusObject } from '../../../src/status/index.ts';
-
-type Listener = (type: WatchEventType, object: RawObject) => void;
-
-/** Pages of a list and watches that the test drives. */
-class FakeApi implements KubeApi {
-  objects: RawObject[] = [];
-  resourceVersion = '10';
-  listFailures: Error[] = [];
-  readonly lists: Record<string, string>[] = [];
-  readonly watches: {
-    query: Record<string, string>;
-    emit: Listener;
-    done: (err?: Error) => void;
-    aborted: boolean;
-  }[] = [];
-
-  async list(_path: string, query: Readonly<Record<string, string>>) {
-    this.lists.push({ ...query });
-    const failure = this.listFailures.shift();
-    if (failure !== undefined) throw failure;
-    const start = Number(query['continue'] ?? 0);
-    const end = start + Number(query['limit']);
-    return {
-      items: this.objects.slice(start, end),
-      resourceVersion: this.resourceVersion,
-      continueToken: end < this.objects.length ? String(end) : undefined,
-    };
-  }
-
-  async watch(
-    _path: string,
-    query: Readonly<Record<string, string>>,
-    onEvent: Listener,
-    onDone: (err: Error | undefined) => void,
-  ) {
-    const entry = { query: { ...query }, emit: onEvent, done: (err?: Error) => onDone(err), aborted: false };
-    this.watches.push(entry);
-    return { abort: () => (entry.aborted = true) };
-  }
-
-  async get() {
-    return undefined;
-  }
-}
 
 const object = (name: string, rv: string, node = 'node-a'): RawObject => ({
   metadata: { name, resourceVersion: rv, uid: `uid-${name}`, labels: { 'metallb.io/service-name': name } },
