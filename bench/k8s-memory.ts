@@ -8,8 +8,11 @@
  *
  *   node_modules/.bin/node bench/k8s-memory.ts [--services 10000,1000] [--rest-seconds 60]
  *                                             [--concurrency 16] [--no-memberlist]
- *                                             [--heap-snapshot DIR]
+ *                                             [--heap-snapshot DIR] [--statuses-unwritten]
  *
+ * With memberlist the ServiceL2Status objects are written before the speaker starts, owned by its Pod,
+ * as a restarted speaker finds them: the rest is its steady state (L2 queue 0). --statuses-unwritten: it
+ * starts without them and is still writing them (20/s, ~25 min for 10,000) while it rests.
  * Prints, per size: time to /readyz and to every IP answered, ServiceL2Status objects written; the
  * speaker's RSS at rest (median of the last 10 s, before any HTTP request) and its peak; its heap from
  * /status; its membership process's RSS; both processes' RSS, PSS and USS at rest, and their sums (the
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'no-memberlist': { type: 'boolean', default: false },
     'heap-snapshot': { type: 'string' },
+    'statuses-unwritten': { type: 'boolean', default: false },
   },
 });
 
@@ -70,6 +74,7 @@ for (const services of sizes) {
       restSeconds: count('--rest-seconds', values['rest-seconds']),
       concurrency: count('--concurrency', values.concurrency),
       heapSnapshotDir: values['heap-snapshot'],
+      statusesWritten: !values['statuses-unwritten'],
     }),
   );
 }

@@ -2,7 +2,8 @@
  * Fills a test API server (test/k8s) with many LoadBalancer Services, fast: a keep-alive HTTPS agent,
  * a bounded number of requests in flight, and no client library. Each Service gets its ingress IP
  * through the status subresource and one EndpointSlice with a ready endpoint on a node (no controller
- * runs in the test server: nobody else writes them).
+ * runs in the test server: nobody else writes them); optionally the ServiceL2Status objects a speaker
+ * would have written for them.
  *
  * @example
  *   const sender = kubeSender(access, 16); // access.socketPath: through the server's Unix socket
@@ -15,6 +16,7 @@
  */
 import { Agent, request } from 'node:https';
 import type { KubeAccess } from '../../test/k8s/kube-request.ts';
+import { objectName, statusLabels } from '../../src/status/index.ts';
 import { BenchError } from './errors.ts';
 
 /** One request; resolves with the HTTP status (2xx or 409: already there), rejects otherwise. */
@@ -136,5 +138,49 @@ export async function createLoadBalancerServices(
       endpoints: [{ addresses: [set.endpoint], conditions: { ready: true }, nodeName: set.nodeOf(i) }],
       ports: [{ port: 80, protocol: 'TCP' }],
     });
+  });
+}
+
+export interface StatusSet {
+  readonly count: number;
+  /** The Services' namespace (svc-0 … svc-(count-1)). */
+  readonly namespace: string;
+  /** The speakers' namespace, where the ServiceL2Status objects live. */
+  readonly speakerNamespace: string;
+  readonly node: string;
+  /** The speaker Pod that owns them (its owner reference). */
+  readonly pod: { readonly name: string; readonly uid: string };
+  readonly interfaces: readonly string[];
+}
+
+/**
+ * The ServiceL2Status objects `node`'s speaker writes for svc-0 … svc-(count-1), as it would have left
+ * them: a speaker that starts finds its status already written (steady state, as after a restart).
+ */
+export async function createServiceL2Statuses(
+  send: KubeSend,
+  concurrency: number,
+  set: StatusSet,
+): Promise<void> {
+  const base = `/apis/metallb.io/v1beta1/namespaces/${set.speakerNamespace}/servicel2statuses`;
+  await inParallel(set.count, concurrency, async (i) => {
+    const service = `svc-${i}`;
+    const name = objectName(set.namespace, service, set.node);
+    await send('POST', base, {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'ServiceL2Status',
+      metadata: {
+        name,
+        labels: statusLabels(set.namespace, service, set.node),
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', ...set.pod }],
+      },
+    });
+    const status = {
+      node: set.node,
+      serviceName: service,
+      serviceNamespace: set.namespace,
+      interfaces: set.interfaces.map((iface) => ({ name: iface })),
+    };
+    await send('PATCH', `${base}/${name}/status`, { status }, 'application/merge-patch+json');
   });
 }

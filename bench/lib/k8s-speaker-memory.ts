@@ -11,7 +11,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError } from './errors.ts';
-import { createLoadBalancerServices, createPoolAndAdvertisement, kubeSender } from './k8s-populate.ts';
+import {
+  createLoadBalancerServices,
+  createPoolAndAdvertisement,
+  createServiceL2Statuses,
+  kubeSender,
+} from './k8s-populate.ts';
 import {
   announcementsSent,
   statusObjectCount,
@@ -39,6 +44,11 @@ export interface K8sMemoryRun {
   /** Where the speaker writes a heap snapshot at the end of the rest (SIGUSR2), if given. */
   readonly heapSnapshotDir?: string;
   readonly concurrency: number;
+  /**
+   * The ServiceL2Status objects are there before the speaker starts (memberlist runs only: they are
+   * owned by its Pod), so the rest is the steady state; otherwise it writes them at 20/s meanwhile.
+   */
+  readonly statusesWritten: boolean;
 }
 
 export interface MemorySample {
@@ -150,8 +160,23 @@ export async function measureK8sSpeaker(run: K8sMemoryRun): Promise<K8sSpeakerMe
     let flags: string[] = [];
     if (run.memberlist) {
       await k8s.createMemberlistSecret(env.admin);
-      await k8s.createSpeakerPods(env);
+      const podUids = await k8s.createSpeakerPods(env);
       flags = k8s.memberlistFlags(node);
+      const uid = podUids.get(node.name);
+      if (run.statusesWritten && uid !== undefined) {
+        const writing = performance.now();
+        await createServiceL2Statuses(sender.send, run.concurrency, {
+          count: run.services,
+          namespace: 'bench',
+          speakerNamespace: k8s.NS,
+          node: node.name,
+          pod: { name: `speaker-${node.name}`, uid },
+          interfaces: ['eth0'],
+        });
+        console.log(
+          `wrote ${run.services} ServiceL2Statuses in ${((performance.now() - writing) / 1000).toFixed(1)} s`,
+        );
+      }
     }
 
     const started = performance.now();
