@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile, type Model } from '../config/index.ts';
 import type { ElectionMode } from '../election/index.ts';
 import { explain, type ExplainMember } from './explain.ts';
-import { kubeHttp, loadKubeTarget } from '../kubehttp/index.ts';
+import { withKubeHttp } from '../kubehttp/index.ts';
 import { renderExplanation, renderStatus } from './render.ts';
 import { fetchClusterRows, fetchSpeakerStatus, rowsFromSpeakers, type SpeakerStatus } from './sources.ts';
 
@@ -39,15 +39,6 @@ export interface CommandResult {
 
 /** Reads the cluster's model (src/k8s readClusterModel), pools and advertisements from `namespace`. */
 export type ClusterModelReader = (kubeconfig: string, namespace: string) => Promise<Model>;
-
-async function clusterRows(kubeconfig: string, namespace: string) {
-  const http = kubeHttp(loadKubeTarget(kubeconfig));
-  try {
-    return await fetchClusterRows(http, namespace);
-  } finally {
-    http.close();
-  }
-}
 
 function parse(argv: readonly string[], positionals: number) {
   try {
@@ -82,7 +73,7 @@ export async function statusCommand(argv: readonly string[]): Promise<CommandRes
   const rows =
     values.kubeconfig === undefined
       ? rowsFromSpeakers(await Promise.all(values.speaker.map(fetchSpeakerStatus)))
-      : await clusterRows(values.kubeconfig, values.namespace);
+      : await withKubeHttp(values.kubeconfig, (http) => fetchClusterRows(http, values.namespace));
   return { output: values.json ? `${JSON.stringify(rows, null, 2)}\n` : renderStatus(rows), code: 0 };
 }
 

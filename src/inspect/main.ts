@@ -13,15 +13,8 @@ import {
 /** src/k8s's one-shot list of the cluster, loaded only when asked for (it brings the informers' code). */
 async function clusterModelReader(): Promise<ClusterModelReader> {
   const { readClusterModel } = await import('../k8s/index.ts');
-  const { kubeHttp, loadKubeTarget } = await import('../kubehttp/index.ts');
-  return async (kubeconfig, namespace) => {
-    const http = kubeHttp(loadKubeTarget(kubeconfig));
-    try {
-      return await readClusterModel(http, { namespace });
-    } finally {
-      http.close();
-    }
-  };
+  const { withKubeHttp } = await import('../kubehttp/index.ts');
+  return (kubeconfig, namespace) => withKubeHttp(kubeconfig, (http) => readClusterModel(http, { namespace }));
 }
 
 async function main(argv: readonly string[]): Promise<number> {

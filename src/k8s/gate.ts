@@ -5,7 +5,7 @@
  * jitter). Any HTTP answer to a probe closes it and lets the informers go. Without it, each informer
  * retried on its own backoff: seven informers made 35 requests in 40 s from a node cut off its network.
  */
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from '../kubehttp/index.ts';
 
 export interface ApiGateOptions {
   /** First probe delay, ms (default 1000); doubles up to `maxDelayMs`. */

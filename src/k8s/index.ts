@@ -3,7 +3,7 @@
  * Nodes and MetalLB's IPAddressPools and L2Advertisements (in the speaker's namespace) building one
  * immutable Model, debounced, that keeps the identity of unchanged objects across snapshots; the speaker
  * pods for memberlist peers; MetalLB's `metallb-excludel2` ConfigMap; the memberlist Secret.
- src/kubehttp finds and reaches the API server (kubeconfig, KUBECONFIG or in-cluster).
+ * src/kubehttp finds and reaches the API server (kubeconfig, KUBECONFIG or in-cluster).
  *
  * @example
  * import { kubeHttp, loadKubeTarget } from '../kubehttp/index.ts';
@@ -19,7 +19,7 @@
 export type { KubeApi, ListPage, RawObject, WatchEventType, WatchHandle } from './api.ts';
 export { kubeApi, type KubeApiOptions } from './client.ts';
 export { collectionPath, modelConverter, modelKinds, type ModelKind, type Rejection } from './convert.ts';
-export { KubeApiError, KubeConfigError } from './errors.ts';
+export { KubeApiError, KubeConfigError } from '../kubehttp/index.ts';
 export { ApiGate, serverDown, type ApiGateEvents, type ApiGateOptions, type ApiGateStats } from './gate.ts';
 export { backoffDelay, Informer, type InformerOptions, type InformerStats } from './informer.ts';
 export { assembleModel, compatiblePools, type ModelParts, type PoolRejection } from './model.ts';

@@ -5,7 +5,7 @@
  * relist reconverts only objects whose resourceVersion changed.
  */
 import type { KubeApi, RawObject, WatchEventType, WatchHandle } from './api.ts';
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from '../kubehttp/index.ts';
 import type { ApiGate } from './gate.ts';
 import type { KindStore } from './store.ts';
 import { loopTurns, type TurnQueue } from './turns.ts';

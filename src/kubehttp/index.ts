@@ -22,5 +22,11 @@ export {
   type KubeRequest,
 } from './http.ts';
 export { kubeconfigTarget } from './kubeconfig.ts';
-export { inClusterTarget, loadKubeTarget, SERVICE_ACCOUNT_DIR, type LoadKubeTargetOptions } from './load.ts';
+export {
+  inClusterTarget,
+  loadKubeTarget,
+  SERVICE_ACCOUNT_DIR,
+  withKubeHttp,
+  type LoadKubeTargetOptions,
+} from './load.ts';
 export type { KubeTarget, KubeTls } from './target.ts';

@@ -8,6 +8,7 @@ import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import { tokenFile } from './credentials.ts';
 import { KubeConfigError } from './errors.ts';
+import { kubeHttp, type KubeHttp } from './http.ts';
 import { checkedServer, kubeconfigTarget } from './kubeconfig.ts';
 import type { KubeTarget } from './target.ts';
 
@@ -63,4 +64,20 @@ export function loadKubeTarget(path?: string, options: LoadKubeTargetOptions = {
   const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   if (env['KUBERNETES_SERVICE_HOST'] && existsSync(join(dir, 'token'))) return inClusterTarget(env, dir);
   return kubeconfigTarget([join(options.home ?? homedir(), '.kube', 'config')]);
+}
+
+/**
+ * Runs `use` with a client for `path`'s kubeconfig (see loadKubeTarget) and closes its connections after,
+ * for one-shot commands.
+ */
+export async function withKubeHttp<T>(
+  path: string | undefined,
+  use: (http: KubeHttp) => Promise<T>,
+): Promise<T> {
+  const http = kubeHttp(loadKubeTarget(path));
+  try {
+    return await use(http);
+  } finally {
+    http.close();
+  }
 }
