@@ -13,9 +13,10 @@ import {
   optionalString,
   rejectUnknownKeys,
   requiredString,
+  stringMap,
 } from './fields.ts';
 import type { RawObject, ReadContext } from './fields.ts';
-import { objectLabels, objectMeta } from './resources.ts';
+import { objectMeta } from './resources.ts';
 import type { Endpoint, EndpointSlice, Node } from './types.ts';
 
 /** The label linking an EndpointSlice to its Service. */
@@ -42,7 +43,7 @@ export function node(ctx: ReadContext, obj: RawObject): Node {
     kind: 'Node',
     metadata: {
       name: requiredString(ctx, metadata, 'metadata', 'name'),
-      labels: objectLabels(ctx, metadata),
+      labels: stringMap(ctx, metadata, 'metadata', 'labels'),
     },
     status: { networkUnavailable: networkUnavailable(ctx, obj) },
   };

@@ -29,21 +29,12 @@ export const supportedKinds = {
 
 export type SupportedKind = keyof typeof supportedKinds;
 
-/** The labels of every object that has none: one frozen object rather than one each. */
-const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** The labels of an object, validated; NO_LABELS when there are none. */
-export function objectLabels(ctx: ReadContext, metadata: RawObject): Readonly<Record<string, string>> {
-  const labels = stringMap(ctx, metadata, 'metadata', 'labels');
-  return Object.keys(labels).length === 0 ? NO_LABELS : labels;
-}
-
 export function objectMeta(ctx: ReadContext, obj: RawObject): ObjectMeta {
   const metadata = objectField(ctx, obj, '', 'metadata');
   return {
     name: requiredString(ctx, metadata, 'metadata', 'name'),
     namespace: optionalString(ctx, metadata, 'metadata', 'namespace') ?? 'default',
-    labels: objectLabels(ctx, metadata),
+    labels: stringMap(ctx, metadata, 'metadata', 'labels'),
   };
 }
 
@@ -126,7 +117,7 @@ function ingressIPs(ctx: ReadContext, obj: RawObject): readonly string[] {
     if (ip === undefined) return;
     const canonical = canonicalIp(ip);
     if (canonical === undefined) fail(ctx, fieldPath(path, 'ip'), 'is not an IP address', { value: ip });
-    // The text as read when it is canonical already: the one ipaddr.js builds is a rope of pieces.
+    // The text as read when it is canonical already: the one parseIp writes is a rope of pieces.
     if (!ips.includes(canonical)) ips.push(canonical === ip ? ip : canonical);
   });
   // A copy holds exactly its elements; the array pushed to has room for 17.

@@ -33,7 +33,7 @@ export {
   speakerPod,
   type SpeakerPod,
 } from './peers.ts';
-export { readClusterModel, readModel, type ReadClusterModelOptions } from './read.ts';
+export { listPages, readClusterModel, readModel, type ReadClusterModelOptions } from './read.ts';
 export { memberlistSecret, MEMBERLIST_SECRET, MEMBERLIST_SECRET_KEY, ownPodUid } from './secret.ts';
 export {
   startClusterSources,

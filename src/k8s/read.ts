@@ -1,7 +1,7 @@
 /** The model listed once, without watching: for one-shot tools (`l2speaker explain`). */
 import type { Model } from '../config/index.ts';
 import type { KubeHttp } from '../kubehttp/index.ts';
-import type { KubeApi } from './api.ts';
+import type { KubeApi, RawObject } from './api.ts';
 import { kubeApi } from './client.ts';
 import { collectionPath, modelKinds, type ModelKind } from './convert.ts';
 import { assembleModel } from './model.ts';
@@ -16,6 +16,32 @@ export interface ReadClusterModelOptions {
   readonly pageSize?: number;
 }
 
+/**
+ * Every page of one list (`query` without limit and continue), each handed to `onPage` as it comes.
+ * Returns the list's resourceVersion (a watch starts from it).
+ */
+export async function listPages(
+  api: KubeApi,
+  path: string,
+  query: Readonly<Record<string, string>>,
+  pageSize: number,
+  onPage: (items: readonly RawObject[]) => void,
+): Promise<string> {
+  let continueToken: string | undefined;
+  let resourceVersion = '';
+  do {
+    const page = await api.list(path, {
+      ...query,
+      limit: String(pageSize),
+      ...(continueToken === undefined ? {} : { continue: continueToken }),
+    });
+    onPage(page.items);
+    resourceVersion = page.resourceVersion;
+    continueToken = page.continueToken;
+  } while (continueToken !== undefined);
+  return resourceVersion;
+}
+
 const silent: SourceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Lists every kind of the model once, through `api`. */
@@ -26,14 +52,9 @@ export async function readModel(api: KubeApi, options: ReadClusterModelOptions):
     (Object.keys(modelKinds) as ModelKind[]).map(async (kind) => {
       const store = stores[kind];
       store.beginList();
-      let continueToken: string | undefined;
-      do {
-        const query: Record<string, string> = { limit: String(options.pageSize ?? 100) };
-        if (continueToken !== undefined) query['continue'] = continueToken;
-        const page = await api.list(collectionPath(kind, options.namespace), query);
-        store.listPage(page.items);
-        continueToken = page.continueToken;
-      } while (continueToken !== undefined);
+      await listPages(api, collectionPath(kind, options.namespace), {}, options.pageSize ?? 100, (items) =>
+        store.listPage(items),
+      );
       store.endList();
     }),
   );

@@ -3,8 +3,9 @@
  * and a mass move grow V8's heap; with little allocated afterwards no collection comes, and the dead
  * objects and V8's pooled pages stay resident: ~25 MB at 10,000 services (bench/plan.ts, README
  * "Scale"). Once such a burst is over (its announcements sent, then quiet for a while) one
- * memory-reducing collection returns them; one more runs before the first plan (settleNow). It pauses JavaScript for some tens of ms; ARP and NDP are
- * answered by the addon's threads and membership runs in its own process, so only after big changes.
+ * memory-reducing collection returns them; one more runs before the first plan (settleNow). It pauses
+ * JavaScript for some tens of ms; ARP and NDP are answered by the addon's threads and membership runs in
+ * its own process, so only after big changes.
  */
 import type { Clock, Logger, Timer } from '../dataplane/index.ts';
 

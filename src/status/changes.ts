@@ -35,7 +35,8 @@ export function changedOwners(before: Owners, after: Owners): Iterable<string> {
 
 type Interfaces = ReadonlyMap<string, readonly string[]>;
 
-function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+/** Equal lists of strings, in order; undefined equals nothing. */
+export function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
   if (a === b) return true;
   if (a === undefined || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -4,12 +4,12 @@
  * delivers a fresh onSync, and any other failure goes to onError (the publisher's WatchKeeper restarts).
  */
 import { KubeApiError } from '../kubehttp/index.ts';
-import type { KubeApi, RawObject, WatchHandle } from '../k8s/index.ts';
+import { listPages, type KubeApi, type RawObject, type WatchHandle } from '../k8s/index.ts';
 import { toStatusApiError } from './errors.ts';
 import { fromRaw, type RawStatusObject } from './raw.ts';
 import type { StatusObject, StatusWatch, WatchHandlers } from './types.ts';
 
-const PAGE_SIZE = '500';
+const PAGE_SIZE = 500;
 /** A watch that the server ends sooner than this counts as failed. */
 const MIN_WATCH_MS = 1_000;
 
@@ -33,16 +33,9 @@ export function statusWatch(
 
   async function listAll(): Promise<{ objects: StatusObject[]; resourceVersion: string }> {
     const objects: StatusObject[] = [];
-    let continueToken: string | undefined;
-    let resourceVersion = '';
-    do {
-      const query: Record<string, string> = { labelSelector, limit: PAGE_SIZE };
-      if (continueToken !== undefined) query['continue'] = continueToken;
-      const page = await api.list(path, query);
-      for (const raw of page.items) objects.push(fromRaw(raw as RawStatusObject));
-      resourceVersion = page.resourceVersion;
-      continueToken = page.continueToken;
-    } while (continueToken !== undefined);
+    const resourceVersion = await listPages(api, path, { labelSelector }, PAGE_SIZE, (items) => {
+      for (const raw of items) objects.push(fromRaw(raw as RawStatusObject));
+    });
     return { objects, resourceVersion };
   }
 

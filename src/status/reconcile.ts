@@ -3,6 +3,7 @@
  * writes this node should make, in order. The queue runs the first, then asks again with what it
  * learned, so a move is create, status, delete (docs/status.md, "Who writes what").
  */
+import { sameList } from './changes.ts';
 import { LABEL_NODE, objectName, parseServiceKey, statusLabels } from './names.ts';
 import type { L2Status, StatusObject, WriteOp } from './types.ts';
 
@@ -60,14 +61,11 @@ export function immutableMismatch(observed: L2Status | undefined, want: FullStat
 
 export function statusEquals(observed: L2Status | undefined, want: FullStatus): boolean {
   if (observed === undefined) return false;
-  const a = observed.interfaces ?? [];
-  const b = want.interfaces ?? [];
   return (
     observed.node === want.node &&
     observed.serviceName === want.serviceName &&
     observed.serviceNamespace === want.serviceNamespace &&
-    a.length === b.length &&
-    a.every((name, i) => name === b[i])
+    sameList(observed.interfaces ?? [], want.interfaces ?? [])
   );
 }
 

@@ -3,6 +3,7 @@
  * owner reference (its Pod) and most the same interface list, so an object whose parts equal the last
  * ones seen gets those (the same arrays) instead of copies of its own. 10,000 objects keep one.
  */
+import { sameList } from './changes.ts';
 import type { OwnerRef, StatusObject } from './types.ts';
 
 function sameOwners(a: readonly OwnerRef[], b: readonly OwnerRef[]): boolean {
@@ -10,10 +11,6 @@ function sameOwners(a: readonly OwnerRef[], b: readonly OwnerRef[]): boolean {
     a.length === b.length &&
     a.every((ref, i) => ref.kind === b[i]?.kind && ref.name === b[i]?.name && ref.uid === b[i]?.uid)
   );
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 export class SharedParts {
@@ -29,7 +26,7 @@ export class SharedParts {
       return status === undefined
         ? { name, uid, resourceVersion, labels, ownerReferences }
         : { name, uid, resourceVersion, labels, ownerReferences, status };
-    if (!sameNames(status.interfaces, this.interfaces)) this.interfaces = status.interfaces;
+    if (!sameList(status.interfaces, this.interfaces)) this.interfaces = status.interfaces;
     const { node, serviceName, serviceNamespace } = status;
     const shared = { node, serviceName, serviceNamespace, interfaces: this.interfaces };
     return { name, uid, resourceVersion, labels, ownerReferences, status: shared };
